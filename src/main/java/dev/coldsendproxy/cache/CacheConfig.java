@@ -1,0 +1,37 @@
+package dev.coldsendproxy.cache;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How long lead answers are trusted, kept for emergencies, and how much memory they may take. */
+@ConfigMapping(prefix = "proxy.cache")
+public interface CacheConfig {
+
+    /** How long a 200 answer is served as fresh ({@code X-Cache: HIT}). Default 30s. */
+    @WithDefault("30s")
+    Duration ttl();
+
+    /** How long a 404 answer is served as fresh. Default 10s. */
+    @WithDefault("10s")
+    Duration notFoundTtl();
+
+    /**
+     * How long an answer is kept past its TTL so it can be served ({@code X-Cache: STALE}) when
+     * Coldsend fails or the quota is spent. Default 10m; 0 turns stale serving off.
+     */
+    @WithDefault("10m")
+    Duration staleIfError();
+
+    /**
+     * Serve a stale copy at once and refresh it in the background (stale-while-revalidate)
+     * instead of making the caller wait for the refresh. Default false.
+     */
+    @WithDefault("false")
+    boolean refreshAhead();
+
+    /** Upper bound of cached body bytes (plus a small per-entry overhead). Default 64 MiB. */
+    @WithDefault("67108864")
+    long maxBytes();
+}

@@ -1,0 +1,67 @@
+package dev.coldsendproxy.cache;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * One stored answer: the upstream's bytes as they came, when they came, and the header values
+ * that never change for these bytes, computed once here so that a hit only copies references.
+ */
+public final class CachedLead {
+
+    /** Rough bookkeeping cost of an entry beside its body: key, node, this object, the ETag. */
+    static final int ENTRY_OVERHEAD_BYTES = 256;
+
+    private final int status;
+    private final byte[] body;
+    private final long fetchedAtNanos;
+    private final String etag;
+
+    CachedLead(int status, byte[] body, long fetchedAtNanos) {
+        this.status = status;
+        this.body = body;
+        this.fetchedAtNanos = fetchedAtNanos;
+        this.etag = strongEtag(body);
+    }
+
+    /** Upstream status this entry stands for: 200 or 404. */
+    public int status() {
+        return status;
+    }
+
+    /** The upstream's body, byte for byte; callers must not modify it. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** Ticker time at which the upstream answered. */
+    public long fetchedAtNanos() {
+        return fetchedAtNanos;
+    }
+
+    /** Strong validator for {@code ETag}/{@code If-None-Match}: a digest of the body, quoted. */
+    public String etag() {
+        return etag;
+    }
+
+    int weight() {
+        long weight = (long) body.length + ENTRY_OVERHEAD_BYTES;
+        return (int) Math.min(Integer.MAX_VALUE, weight);
+    }
+
+    private static String strongEtag(byte[] body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+            String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return '"' + encoded.substring(0, 27) + '"';
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CachedLead[status=" + status + ", bytes=" + body.length + ", etag=" + etag + "]";
+    }
+}
