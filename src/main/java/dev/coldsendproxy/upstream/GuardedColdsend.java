@@ -1,0 +1,81 @@
+package dev.coldsendproxy.upstream;
+
+import java.time.temporal.ChronoUnit;
+
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.mutiny.Uni;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The per-attempt policies around one Coldsend call, applied by SmallRye Fault Tolerance from the
+ * outside in: retry, circuit breaker, timeout (per attempt), bulkhead. The overall deadline sits one
+ * bean further out, in {@link ColdsendClient}, because a {@code @Timeout} here bounds each attempt.
+ *
+ * <p>Defaults below are tunable with the standard keys, e.g.
+ * {@code quarkus.fault-tolerance."dev.coldsendproxy.upstream.GuardedColdsend/fetch".retry.max-retries}.
+ */
+@ApplicationScoped
+class GuardedColdsend {
+
+    /** Name under which the breaker's state is reported and reset. */
+    static final String BREAKER = "coldsend";
+
+    private final ColdsendHttp http;
+
+    GuardedColdsend(ColdsendHttp http) {
+        this.http = http;
+    }
+
+    /** One guarded fetch: each retry is a fresh request, asked of the gate again. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, durationUnit = ChronoUnit.MILLIS,
+            retryOn = { UpstreamUnavailableException.class, UpstreamServerErrorException.class, TimeoutException.class })
+    @ExponentialBackoff(factor = 2, maxDelay = 1000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
+            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class })
+    @CircuitBreakerName(BREAKER)
+    @Timeout(2000)
+    @Bulkhead(value = 16, waitingTaskQueue = 32)
+    Uni<UpstreamAnswer> fetch(String path, String requestId, AttemptGate gate) {
+        return Uni.createFrom().deferred(() -> {
+            gate.beforeAttempt();
+            return http.get(path, requestId);
+        }).map(answer -> {
+            gate.afterAnswer(answer.status(), answer.rateLimit());
+            return classify(answer);
+        });
+    }
+
+    /** Turns statuses into the exception types the retry and breaker rules above are written for. */
+    static UpstreamAnswer classify(UpstreamAnswer answer) {
+        int status = answer.status();
+        if (status == 200) {
+            LeadBodyCheck.requireLead(answer.body());
+            return answer;
+        }
+        if (status == 404) {
+            return answer;
+        }
+        Long retryAfter = answer.rateLimit().retryAfterSeconds();
+        if (status == 429) {
+            throw new UpstreamRateLimitedException(retryAfter);
+        }
+        if (status == 503 && retryAfter != null) {
+            throw new UpstreamOverloadedException(retryAfter);
+        }
+        if (status == 500 || status == 502 || status == 503 || status == 504) {
+            throw new UpstreamServerErrorException(status);
+        }
+        if (status >= 400 && status < 500) {
+            throw new UpstreamRejectedException(status);
+        }
+        throw new UpstreamBadAnswerException("Coldsend answered with unexpected HTTP " + status);
+    }
+}
