@@ -1,0 +1,134 @@
+package dev.coldsendproxy.consumer;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import dev.coldsendproxy.error.ProblemException;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Turns the {@code X-API-Key} a caller sends into a {@link Consumer}. Only SHA-256 digests of
+ * consumer keys are configured; a presented key is hashed and compared in constant time against
+ * every digest, and is never stored, logged or forwarded.
+ */
+@Startup
+@ApplicationScoped
+public class ConsumerRegistry {
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    private final AuthMode mode;
+    private final List<Registered> registered;
+
+    @Inject
+    ConsumerRegistry(ConsumerConfig config) {
+        this(config, LaunchMode.current());
+    }
+
+    ConsumerRegistry(ConsumerConfig config, LaunchMode launchMode) {
+        this.mode = config.auth().mode();
+        this.registered = register(config.consumers());
+        if (mode == AuthMode.KEYS && registered.isEmpty() && launchMode == LaunchMode.NORMAL) {
+            throw new ConfigurationException("proxy.auth.mode=keys but no consumer is configured: set "
+                    + "proxy.consumers.<name>.key-sha256 (env PROXY_CONSUMERS__<NAME>__KEY_SHA256) "
+                    + "or proxy.auth.mode=none to rely on network policy alone");
+        }
+    }
+
+    /**
+     * The consumer owning {@code presentedKey}.
+     *
+     * @throws ProblemException 401 when the key is missing or matches no consumer
+     */
+    public Consumer authenticate(String presentedKey) {
+        if (mode == AuthMode.NONE) {
+            return Consumer.ANONYMOUS;
+        }
+        if (presentedKey == null || presentedKey.isEmpty()) {
+            throw new ProblemException(401, "API key required: send your proxy key in the X-API-Key header");
+        }
+        byte[] digest = sha256(presentedKey);
+        Consumer match = null;
+        for (Registered candidate : registered) {
+            if (MessageDigest.isEqual(candidate.keyDigest(), digest)) {
+                match = candidate.consumer();
+            }
+        }
+        if (match == null) {
+            throw new ProblemException(401, "Invalid or revoked API key");
+        }
+        return match;
+    }
+
+    /** The configured consumers, for metrics and admin views (names and shares only). */
+    public List<Consumer> consumers() {
+        return mode == AuthMode.NONE ? List.of(Consumer.ANONYMOUS)
+                : registered.stream().map(Registered::consumer).toList();
+    }
+
+    private static List<Registered> register(Map<String, ConsumerConfig.Entry> entries) {
+        Map<String, ConsumerConfig.Entry> sorted = new TreeMap<>(entries);
+        double explicit = 0;
+        int implicit = 0;
+        for (Map.Entry<String, ConsumerConfig.Entry> entry : sorted.entrySet()) {
+            if (entry.getValue().upstreamShare().isPresent()) {
+                double share = entry.getValue().upstreamShare().getAsDouble();
+                if (!(share > 0 && share <= 1)) {
+                    throw new ConfigurationException("proxy.consumers." + entry.getKey()
+                            + ".upstream-share must be in (0, 1] but was " + share);
+                }
+                explicit += share;
+            } else {
+                implicit++;
+            }
+        }
+        if (explicit > 1.0 + 1e-9) {
+            throw new ConfigurationException("proxy.consumers.*.upstream-share add up to " + explicit
+                    + ", more than the whole budget (1.0)");
+        }
+        double defaultShare = implicit == 0 ? 0 : (1.0 - explicit) / implicit;
+        if (implicit > 0 && defaultShare <= 0) {
+            throw new ConfigurationException("proxy.consumers.*.upstream-share leave nothing for the "
+                    + implicit + " consumer(s) without an explicit share");
+        }
+        List<Registered> result = new ArrayList<>();
+        for (Map.Entry<String, ConsumerConfig.Entry> entry : sorted.entrySet()) {
+            String name = entry.getKey();
+            String hex = entry.getValue().keySha256()
+                    .map(String::trim).map(value -> value.toLowerCase(java.util.Locale.ROOT))
+                    .orElseThrow(() -> new ConfigurationException("proxy.consumers." + name
+                            + ".key-sha256 is missing: every consumer needs the SHA-256 of its key"));
+            if (!SHA256_HEX.matcher(hex).matches()) {
+                throw new ConfigurationException("proxy.consumers." + name
+                        + ".key-sha256 must be 64 hex characters (a SHA-256 digest), got " + hex.length()
+                        + " characters");
+            }
+            double share = entry.getValue().upstreamShare().orElse(defaultShare);
+            result.add(new Registered(new Consumer(name, share), HexFormat.of().parseHex(hex)));
+        }
+        return List.copyOf(result);
+    }
+
+    static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    private record Registered(Consumer consumer, byte[] keyDigest) {
+    }
+}

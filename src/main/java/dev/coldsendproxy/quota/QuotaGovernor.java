@@ -1,0 +1,193 @@
+package dev.coldsendproxy.quota;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Spends the one Coldsend key's budget: never more than the per-minute and per-hour limits in
+ * any window, each consumer capped at its share of both, and Coldsend's own rate-limit headers
+ * taken as the truth (another system may spend the same key). Only upstream attempts pass
+ * through here; cache hits and coalesced waiters never do.
+ *
+ * <p>All mutation is under one monitor: it is taken only on the way to the upstream, at most a
+ * hundred times a minute, never on a cache hit.
+ */
+@ApplicationScoped
+public class QuotaGovernor {
+
+    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    /** How long to hold off when Coldsend says "no more" without saying until when. */
+    private static final long DEFAULT_HOLD = MINUTE;
+
+    private final Ticker ticker;
+    private final int perMinute;
+    private final int perHour;
+    private final double lowBudgetRatio;
+    private final SlidingLog minute;
+    private final SlidingLog hour;
+    private final ConcurrentHashMap<String, Share> shares = new ConcurrentHashMap<>();
+
+    private long holdUntil = Long.MIN_VALUE;
+    private String holdReason = "";
+    private long upstreamRemaining = -1;
+    private long upstreamResetAt = Long.MIN_VALUE;
+
+    QuotaGovernor(QuotaConfig config, Ticker ticker) {
+        this.ticker = ticker;
+        this.perMinute = atLeastOne("coldsend.quota.per-minute", config.perMinute());
+        this.perHour = atLeastOne("coldsend.quota.per-hour", config.perHour());
+        if (!(config.lowBudgetRatio() >= 0 && config.lowBudgetRatio() <= 1)) {
+            throw new ConfigurationException(
+                    "coldsend.quota.low-budget-ratio must be between 0 and 1 but was " + config.lowBudgetRatio());
+        }
+        this.lowBudgetRatio = config.lowBudgetRatio();
+        this.minute = new SlidingLog(perMinute, MINUTE);
+        this.hour = new SlidingLog(perHour, HOUR);
+    }
+
+    /**
+     * Asks for one upstream request on behalf of {@code consumer}, whose {@code share} (0..1) of
+     * each window is its cap. A granted request is counted at once.
+     */
+    public synchronized Grant tryAcquire(String consumer, double share) {
+        long now = ticker.read();
+        if (now < holdUntil) {
+            return Grant.refused(holdReason, holdUntil - now);
+        }
+        if (upstreamRemaining == 0 && now < upstreamResetAt) {
+            return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
+        }
+        long sharedWait = Math.max(minute.waitNanos(now), hour.waitNanos(now));
+        if (sharedWait > 0) {
+            return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
+        }
+        Share mine = share(consumer, share);
+        long ownWait = Math.max(mine.minute.waitNanos(now), mine.hour.waitNanos(now));
+        if (ownWait > 0) {
+            return Grant.refused("your share of the proxy's Coldsend budget is spent", ownWait);
+        }
+        minute.record(now);
+        hour.record(now);
+        mine.record(now);
+        if (upstreamRemaining > 0) {
+            upstreamRemaining--;
+        }
+        return Grant.GRANTED;
+    }
+
+    /**
+     * Learns from one Coldsend answer: its remaining count and reset time, and any request to
+     * wait (429, or 503 with {@code Retry-After}). Null values were absent.
+     */
+    public synchronized void observe(int status, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
+        long now = ticker.read();
+        Long resetIn = resetEpochSeconds == null ? null
+                : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
+                        resetEpochSeconds - TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()))));
+        if (remaining != null) {
+            upstreamRemaining = remaining;
+            upstreamResetAt = now + (resetIn != null ? resetIn : DEFAULT_HOLD);
+        }
+        Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
+        if (status == 429) {
+            hold(now + (retryIn != null ? retryIn : resetIn != null ? resetIn : DEFAULT_HOLD),
+                    "Coldsend's rate limit is exceeded");
+        } else if (status == 503 && retryIn != null) {
+            hold(now + retryIn, "Coldsend is overloaded and asked to retry later");
+        }
+    }
+
+    /** Whether either window (or Coldsend's own count) has fallen below the low-budget ratio. */
+    public synchronized boolean budgetLow() {
+        long now = ticker.read();
+        if (now < holdUntil || (upstreamRemaining >= 0 && now < upstreamResetAt
+                && upstreamRemaining < lowBudgetRatio * perMinute)) {
+            return true;
+        }
+        return minute.remaining(now) < lowBudgetRatio * perMinute || hour.remaining(now) < lowBudgetRatio * perHour;
+    }
+
+    /**
+     * The consumer's own budget, for its {@code RateLimit-*} headers. Lock-free while nothing
+     * changed: the view is recomputed only after a send or once time frees a unit.
+     */
+    public Budget budget(String consumer, double share) {
+        Share mine = share(consumer, share);
+        long now = ticker.read();
+        Budget view = mine.view;
+        if (view != null && now < view.validUntilNanos()) {
+            return view;
+        }
+        synchronized (this) {
+            return mine.refreshView(ticker.read());
+        }
+    }
+
+    /** Whole seconds until {@code budget} frees a unit, for {@code RateLimit-Reset}. */
+    public long resetSeconds(Budget budget) {
+        return budget.resetSeconds(ticker.read());
+    }
+
+    /** Requests still allowed in the shared minute and hour windows, for metrics. */
+    public synchronized int[] sharedRemaining() {
+        long now = ticker.read();
+        return new int[] { minute.remaining(now), hour.remaining(now) };
+    }
+
+    private void hold(long until, String reason) {
+        if (until > holdUntil) {
+            holdUntil = until;
+            holdReason = reason;
+        }
+    }
+
+    private Share share(String consumer, double share) {
+        Share existing = shares.get(consumer);
+        return existing != null ? existing : shares.computeIfAbsent(consumer, name -> new Share(share));
+    }
+
+    private static int atLeastOne(String property, int value) {
+        if (value < 1) {
+            throw new ConfigurationException(property + " must be at least 1 but was " + value);
+        }
+        return value;
+    }
+
+    /** One consumer's slice of both windows. */
+    private final class Share {
+        final SlidingLog minute;
+        final SlidingLog hour;
+        volatile Budget view;
+
+        Share(double share) {
+            this.minute = new SlidingLog(Math.max(1, (int) Math.floor(share * perMinute)), MINUTE);
+            this.hour = new SlidingLog(Math.max(1, (int) Math.floor(share * perHour)), HOUR);
+        }
+
+        void record(long now) {
+            minute.record(now);
+            hour.record(now);
+            view = null;
+        }
+
+        Budget refreshView(long now) {
+            int minuteLeft = minute.remaining(now);
+            int hourLeft = hour.remaining(now);
+            long minuteFree = minute.nextFreeAt(now);
+            long hourFree = hour.nextFreeAt(now);
+            long validUntil = Math.min(minuteFree > now ? minuteFree : Long.MAX_VALUE,
+                    hourFree > now ? hourFree : Long.MAX_VALUE);
+            Budget fresh = hourLeft < minuteLeft
+                    ? new Budget(hour.limit(), hourLeft, hourFree, validUntil)
+                    : new Budget(minute.limit(), minuteLeft, minuteFree, validUntil);
+            view = fresh;
+            return fresh;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.coldsendproxy.quota;
+
+/**
+ * Exact sliding window: the send times of the last {@code limit} requests in a ring, so "at most
+ * {@code limit} in any window" is checked in O(1) by looking at the oldest one still counted.
+ * Not thread-safe; {@link QuotaGovernor} guards it.
+ */
+final class SlidingLog {
+
+    private final long[] times;
+    private final long windowNanos;
+    private int start;
+    private int size;
+
+    SlidingLog(int limit, long windowNanos) {
+        this.times = new long[limit];
+        this.windowNanos = windowNanos;
+    }
+
+    int limit() {
+        return times.length;
+    }
+
+    /** Nanoseconds until one more request fits in the window; 0 when it fits now. */
+    long waitNanos(long now) {
+        evict(now);
+        if (times.length == 0) {
+            return windowNanos;
+        }
+        return size < times.length ? 0 : times[start] + windowNanos - now;
+    }
+
+    /** Counts a request sent at {@code now}; the caller has checked {@link #waitNanos} first. */
+    void record(long now) {
+        evict(now);
+        if (size == times.length) {
+            throw new IllegalStateException("window full");
+        }
+        times[(start + size) % times.length] = now;
+        size++;
+    }
+
+    /** Requests that may still be sent in the current window. */
+    int remaining(long now) {
+        evict(now);
+        return times.length - size;
+    }
+
+    /** When the oldest counted request leaves the window (frees one unit); {@code now} when none is counted. */
+    long nextFreeAt(long now) {
+        evict(now);
+        return size == 0 ? now : times[start] + windowNanos;
+    }
+
+    private void evict(long now) {
+        while (size > 0 && now - times[start] >= windowNanos) {
+            start = (start + 1) % times.length;
+            size--;
+        }
+    }
+}
