@@ -1,0 +1,83 @@
+package dev.coldsendproxy.lead;
+
+import java.util.concurrent.CompletionStage;
+
+import dev.coldsendproxy.cache.CacheConfig;
+import dev.coldsendproxy.cache.CachedLead;
+import dev.coldsendproxy.cache.Fetched;
+import dev.coldsendproxy.cache.LeadCache;
+import dev.coldsendproxy.cache.LeadKey;
+import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.quota.QuotaGovernor;
+import dev.coldsendproxy.upstream.ColdsendClient;
+import io.smallrye.mutiny.Uni;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The lead route's orchestration: answer from the cache when it can, otherwise go upstream once
+ * per lead (coalesced, paid from the caller's quota share), and fall back to a stale copy when
+ * Coldsend fails. Fallbacks sit here, above the cache, so a fallback is never cached as fresh.
+ */
+@ApplicationScoped
+public class LeadService {
+
+    private final LeadCache cache;
+    private final ColdsendClient upstream;
+    private final QuotaGovernor quota;
+    private final UpstreamFailures failures;
+    private final boolean refreshAhead;
+
+    LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig) {
+        this.cache = cache;
+        this.upstream = upstream;
+        this.quota = quota;
+        this.failures = new UpstreamFailures(upstream);
+        this.refreshAhead = cacheConfig.refreshAhead();
+    }
+
+    /** The stored answer if it is fresh, else null: the allocation-free fast path of the route. */
+    CachedLead freshOrNull(LeadKey key) {
+        CachedLead stored = cache.peek(key);
+        return stored != null && cache.isFresh(stored) ? stored : null;
+    }
+
+    /** Whole seconds since Coldsend produced this answer. */
+    long ageSeconds(CachedLead lead) {
+        return cache.ageSeconds(lead);
+    }
+
+    /** Answers one lead request that the fast path could not answer. */
+    Uni<LeadReply> fetch(LeadKey key, Consumer consumer, String requestId) {
+        CachedLead stored = cache.peek(key);
+        if (stored != null) {
+            if (cache.isFresh(stored)) {
+                return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
+            }
+            if (refreshAhead) {
+                cache.load(key, () -> loadFromUpstream(key, consumer, requestId));
+                return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
+            }
+            if (quota.budgetLow()) {
+                return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
+            }
+        }
+        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, requestId));
+        CacheOutcome outcome = load.leader() ? CacheOutcome.MISS : CacheOutcome.COALESCED;
+        return Uni.createFrom().completionStage(load.result())
+                .map(lead -> reply(lead, outcome))
+                .onFailure().recoverWithUni(failure -> stored != null
+                        ? Uni.createFrom().item(reply(stored, CacheOutcome.STALE))
+                        : Uni.createFrom().failure(failures.toProblem(failure)));
+    }
+
+    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, String requestId) {
+        return upstream.fetchLead(key.campaignId(), key.leadId(), requestId, new QuotaGate(quota, consumer))
+                .map(answer -> new Fetched(answer.status(), answer.body()))
+                .subscribeAsCompletionStage();
+    }
+
+    private LeadReply reply(CachedLead lead, CacheOutcome outcome) {
+        return new LeadReply(lead, outcome, cache.ageSeconds(lead));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.coldsendproxy.lead;
+
+import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.quota.Grant;
+import dev.coldsendproxy.quota.QuotaGovernor;
+import dev.coldsendproxy.upstream.AttemptGate;
+import dev.coldsendproxy.upstream.AttemptRefusedException;
+import dev.coldsendproxy.upstream.RateLimitHeaders;
+
+/**
+ * Connects the upstream client's attempt gate to the quota governor for one consumer, so that
+ * every attempt (retries and refreshes included) is paid from that consumer's share.
+ */
+final class QuotaGate implements AttemptGate {
+
+    private final QuotaGovernor governor;
+    private final Consumer consumer;
+
+    QuotaGate(QuotaGovernor governor, Consumer consumer) {
+        this.governor = governor;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public void beforeAttempt() {
+        Grant grant = governor.tryAcquire(consumer.name(), consumer.share());
+        if (!grant.granted()) {
+            throw new AttemptRefusedException(grant.reason(), grant.retryAfterSeconds());
+        }
+    }
+
+    @Override
+    public void afterAnswer(int status, RateLimitHeaders headers) {
+        governor.observe(status, headers.remaining(), headers.resetEpochSeconds(), headers.retryAfterSeconds());
+    }
+}
