@@ -1,0 +1,127 @@
+package dev.coldsendproxy.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/** The cache on its own: bounded by bytes, coalescing, never storing a failure. */
+class LeadCacheTest {
+
+    private final AtomicInteger now = new AtomicInteger();
+    private final Ticker ticker = () -> now.get() * 1_000_000_000L;
+
+    @Test
+    void staysWithinItsByteBudget() {
+        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 64 * 1024), ticker);
+        for (int i = 0; i < 200; i++) {
+            LeadKey key = new LeadKey("c", "lead-" + i);
+            cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[2048]))).result().join();
+        }
+
+        LeadCache.Snapshot snapshot = cache.snapshot();
+
+        assertThat(snapshot.weightedBytes()).isLessThanOrEqualTo(64 * 1024);
+        assertThat(snapshot.entries()).isBetween(1L, 64L * 1024 / 2048);
+        assertThat(snapshot.stats().evictionCount()).isPositive();
+    }
+
+    @Test
+    void sharesOneLoadBetweenConcurrentCallers() {
+        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        CompletableFuture<Fetched> upstream = new CompletableFuture<>();
+        AtomicInteger loads = new AtomicInteger();
+        LeadKey key = new LeadKey("c", "l");
+
+        LeadCache.Load first = cache.load(key, () -> {
+            loads.incrementAndGet();
+            return upstream;
+        });
+        LeadCache.Load second = cache.load(key, () -> {
+            loads.incrementAndGet();
+            return upstream;
+        });
+        second.result().cancel(/* mayInterruptIfRunning= */ false);
+        upstream.complete(new Fetched(200, new byte[] { 1 }));
+
+        assertThat(loads).hasValue(1);
+        assertThat(first.leader()).isTrue();
+        assertThat(second.leader()).isFalse();
+        assertThat(first.result().join().body()).containsExactly(1);
+        assertThat(cache.peek(key)).isNotNull();
+    }
+
+    @Test
+    void storesNothingWhenALoadFails() {
+        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadKey key = new LeadKey("c", "l");
+
+        LeadCache.Load failed = cache.load(key, () -> CompletableFuture.failedFuture(new IllegalStateException("down")));
+
+        assertThatThrownBy(() -> failed.result().join()).isInstanceOf(CompletionException.class);
+        assertThat(cache.peek(key)).isNull();
+        assertThat(cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[0]))).leader())
+                .isTrue();
+    }
+
+    @Test
+    void keepsAnEntryPastItsTtlForTheStaleWindowOnly() {
+        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadKey key = new LeadKey("c", "l");
+        cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[1]))).result().join();
+
+        now.addAndGet(31);
+        CachedLead stale = cache.peek(key);
+        now.addAndGet(600);
+
+        assertThat(stale).isNotNull();
+        assertThat(cache.isFresh(stale)).isFalse();
+        assertThat(cache.ageSeconds(stale)).isEqualTo(631);
+        assertThat(cache.peek(key)).isNull();
+    }
+
+    @Test
+    void refusesANonPositiveTtlNamingTheProperty() {
+        assertThatThrownBy(() -> new LeadCache(config(Duration.ZERO, 1024), ticker))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("proxy.cache.ttl");
+    }
+
+    private static CacheConfig config(Duration ttl, long maxBytes) {
+        return new CacheConfig() {
+            @Override
+            public Duration ttl() {
+                return ttl;
+            }
+
+            @Override
+            public Duration notFoundTtl() {
+                return Duration.ofSeconds(10);
+            }
+
+            @Override
+            public Duration staleIfError() {
+                return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public boolean refreshAhead() {
+                return false;
+            }
+
+            @Override
+            public long maxBytes() {
+                return maxBytes;
+            }
+        };
+    }
+}
