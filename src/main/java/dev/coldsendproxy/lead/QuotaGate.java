@@ -6,6 +6,7 @@ import dev.coldsendproxy.quota.QuotaGovernor;
 import dev.coldsendproxy.upstream.AttemptGate;
 import dev.coldsendproxy.upstream.AttemptRefusedException;
 import dev.coldsendproxy.upstream.RateLimitHeaders;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Connects the upstream client's attempt gate to the quota governor for one consumer, so that
@@ -22,11 +23,11 @@ final class QuotaGate implements AttemptGate {
     }
 
     @Override
-    public void beforeAttempt() {
+    public Uni<Void> beforeAttempt() {
         Grant grant = governor.tryAcquire(consumer.name(), consumer.share());
-        if (!grant.granted()) {
-            throw new AttemptRefusedException(grant.reason(), grant.retryAfterSeconds());
-        }
+        return grant.granted()
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new AttemptRefusedException(grant.reason(), grant.retryAfterSeconds()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.coldsendproxy.upstream;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * Asked before every attempt to reach Coldsend (retries included) and told of every answer, so
  * that whoever owns the key's budget can refuse an attempt and learn from the upstream's headers.
@@ -10,7 +12,8 @@ public interface AttemptGate {
     /** Lets every attempt through; for callers outside any budget. */
     AttemptGate OPEN = new AttemptGate() {
         @Override
-        public void beforeAttempt() {
+        public Uni<Void> beforeAttempt() {
+            return Uni.createFrom().voidItem();
         }
 
         @Override
@@ -19,11 +22,12 @@ public interface AttemptGate {
     };
 
     /**
-     * Called just before a request is sent.
+     * Called just before a request is sent; asynchronous so that a budget shared between replicas
+     * (in Redis) can be asked without blocking the event loop.
      *
-     * @throws AttemptRefusedException when the attempt must not be sent
+     * @return completes when the attempt may go out, or fails with {@link AttemptRefusedException}
      */
-    void beforeAttempt();
+    Uni<Void> beforeAttempt();
 
     /** Called with the status and rate-limit headers of every answer Coldsend gives. */
     void afterAnswer(int status, RateLimitHeaders headers);

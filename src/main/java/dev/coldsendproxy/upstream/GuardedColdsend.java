@@ -44,13 +44,12 @@ class GuardedColdsend {
     @Timeout(2000)
     @Bulkhead(value = 16, waitingTaskQueue = 32)
     Uni<UpstreamAnswer> fetch(String path, String requestId, AttemptGate gate) {
-        return Uni.createFrom().deferred(() -> {
-            gate.beforeAttempt();
-            return http.get(path, requestId);
-        }).map(answer -> {
-            gate.afterAnswer(answer.status(), answer.rateLimit());
-            return classify(answer);
-        });
+        return Uni.createFrom().deferred(gate::beforeAttempt)
+                .chain(() -> http.get(path, requestId))
+                .map(answer -> {
+                    gate.afterAnswer(answer.status(), answer.rateLimit());
+                    return classify(answer);
+                });
     }
 
     /** Turns statuses into the exception types the retry and breaker rules above are written for. */
