@@ -64,14 +64,14 @@ public class QuotaGovernor {
         if (upstreamRemaining == 0 && now < upstreamResetAt) {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
         }
-        long sharedWait = Math.max(minute.waitNanos(now), hour.waitNanos(now));
-        if (sharedWait > 0) {
-            return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
-        }
         Share mine = share(consumer, share);
         long ownWait = Math.max(mine.minute.waitNanos(now), mine.hour.waitNanos(now));
         if (ownWait > 0) {
             return Grant.refused("your share of the proxy's Coldsend budget is spent", ownWait);
+        }
+        long sharedWait = Math.max(minute.waitNanos(now), hour.waitNanos(now));
+        if (sharedWait > 0) {
+            return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
         }
         minute.record(now);
         hour.record(now);
