@@ -44,7 +44,7 @@ class BulkheadTest {
         assertThat(answers).filteredOn(answer -> answer.statusCode() == 503)
                 .as("callers beyond bulkhead and queue are turned away at once")
                 .allSatisfy(answer -> assertThat(answer.headers().firstValue("Retry-After")).isPresent());
-        assertThat(millis).isLessThan(ShortTimingsProfile.DEADLINE_MILLIS + 1_500);
+        assertThat(millis).as("nobody hangs: the stub never answers").isLessThan(ShortTimingsProfile.DEADLINE_MILLIS + 3_000);
         assertThat(HangingColdsend.PEAK.get()).isPositive().isLessThanOrEqualTo(ShortTimingsProfile.BULKHEAD);
     }
 }

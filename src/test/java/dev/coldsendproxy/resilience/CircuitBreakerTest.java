@@ -47,6 +47,25 @@ class CircuitBreakerTest extends ProxyTestBase {
     }
 
     @Test
+    void servesAStaleCopyAtOnceWhileTheBreakerIsOpen() {
+        String campaign = uuid();
+        String known = uuid();
+        upstreamAnswers(campaign, known, lead(leadBody(known)));
+        given().get(leadPath(campaign, known)).then().statusCode(200);
+        ticker.advance(Duration.ofMinutes(3));
+        openTheBreaker(campaign);
+        int callsWhenOpened = upstreamCalls();
+
+        long started = System.nanoTime();
+        Response response = given().get(leadPath(campaign, known));
+
+        assertThat(response.header("X-Cache")).isEqualTo("STALE");
+        assertThat(response.header("Age")).isEqualTo("180");
+        assertThat(Duration.ofNanos(System.nanoTime() - started).toMillis()).isLessThan(250);
+        assertThat(upstreamCalls()).isEqualTo(callsWhenOpened);
+    }
+
+    @Test
     void closesAgainOnceColdsendHealsWithoutARestart() {
         String campaign = uuid();
         openTheBreaker(campaign);
@@ -73,10 +92,12 @@ class CircuitBreakerTest extends ProxyTestBase {
         assertThat(upstreamCalls()).isEqualTo(12);
     }
 
+    /** Fails cold requests until the breaker opens (4 failed attempts: 2 requests of 3 attempts each, normally). */
     private void openTheBreaker(String campaign) {
         upstreamAnswersEveryLead(error(500, "boom"));
-        given().get(leadPath(campaign, uuid())).then().statusCode(502);
-        given().get(leadPath(campaign, uuid()));
+        for (int i = 0; i < 4 && upstream.breakerState() != CircuitBreakerState.OPEN; i++) {
+            assertThat(given().get(leadPath(campaign, uuid())).statusCode()).isIn(502, 503, 504);
+        }
         assertThat(upstream.breakerState()).isEqualTo(CircuitBreakerState.OPEN);
     }
 }

@@ -16,9 +16,9 @@ public class ShortTimingsProfile implements QuarkusTestProfile {
     static final String DEADLINE = "quarkus.fault-tolerance.\"dev.coldsendproxy.upstream.ColdsendClient/fetchLead\".";
 
     /** Per-attempt timeout. */
-    static final long ATTEMPT_MILLIS = 300;
+    static final long ATTEMPT_MILLIS = 500;
     /** Overall deadline of one caller's request. */
-    static final long DEADLINE_MILLIS = 1_000;
+    static final long DEADLINE_MILLIS = 2_000;
     /** Time the breaker stays open. */
     static final long BREAKER_DELAY_MILLIS = 1_500;
     /** Concurrent upstream calls allowed, and callers allowed to queue for them. */
