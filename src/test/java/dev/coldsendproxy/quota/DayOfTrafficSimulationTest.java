@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.coldsendproxy.cache.CacheConfig;
 import dev.coldsendproxy.cache.CachedLead;
 import dev.coldsendproxy.cache.Fetched;
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
+import dev.coldsendproxy.support.Configs;
 
 /**
  * Replays a day of mixed traffic from three consumers (Zipf-distributed leads, a steady poller,
@@ -41,8 +41,8 @@ class DayOfTrafficSimulationTest {
 
     @Test
     void neverExceedsColdsendsLimitsOverADayOfMixedTraffic() throws IOException {
-        QuotaGovernor governor = new QuotaGovernor(quota(), now::get);
-        LeadCache cache = new LeadCache(cache(), now::get);
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(PER_MINUTE, PER_HOUR), now::get);
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 64L << 20), now::get);
         Zipf billingLeads = new Zipf(10_000, 1.1, random);
         Zipf dashboardLeads = new Zipf(200, 0.8, random);
         Map<String, Tally> tallies = new LinkedHashMap<>();
@@ -143,53 +143,6 @@ class DayOfTrafficSimulationTest {
         return String.format("%d (%.1f%%)", count, 100.0 * count / tally.total());
     }
 
-    private static QuotaConfig quota() {
-        return new QuotaConfig() {
-            @Override
-            public int perMinute() {
-                return PER_MINUTE;
-            }
-
-            @Override
-            public int perHour() {
-                return PER_HOUR;
-            }
-
-            @Override
-            public double lowBudgetRatio() {
-                return 0.2;
-            }
-        };
-    }
-
-    private static CacheConfig cache() {
-        return new CacheConfig() {
-            @Override
-            public Duration ttl() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration notFoundTtl() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Duration staleIfError() {
-                return Duration.ofMinutes(10);
-            }
-
-            @Override
-            public boolean refreshAhead() {
-                return false;
-            }
-
-            @Override
-            public long maxBytes() {
-                return 64L << 20;
-            }
-        };
-    }
 
     /** Outcomes of one consumer's requests. */
     private static final class Tally {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.coldsendproxy.support.Configs;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** The governor on its own, on a manual clock. */
@@ -159,21 +160,6 @@ class QuotaGovernorTest {
     }
 
     QuotaGovernor governor(int perMinute, int perHour) {
-        return new QuotaGovernor(new QuotaConfig() {
-            @Override
-            public int perMinute() {
-                return perMinute;
-            }
-
-            @Override
-            public int perHour() {
-                return perHour;
-            }
-
-            @Override
-            public double lowBudgetRatio() {
-                return 0.2;
-            }
-        }, now::get);
+        return new QuotaGovernor(Configs.quota(perMinute, perHour), now::get);
     }
 }
