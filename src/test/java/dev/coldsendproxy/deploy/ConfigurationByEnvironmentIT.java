@@ -97,6 +97,18 @@ class ConfigurationByEnvironmentIT {
     }
 
     @Test
+    void exampleQuotaKeepsAllReplicasTogetherWithinColdsendsLimits() {
+        // Without the shared Redis tier every replica spends its own windows: together they must not
+        // exceed the one key's 100 a minute and 1,000 an hour, or Coldsend answers 429 to all of them.
+        Map<String, String> data = configMapData();
+        boolean shared = "true".equalsIgnoreCase(data.getOrDefault("PROXY_REDIS_ENABLED", "false"));
+        int replicas = shared ? 1 : Manifests.generated().one("Deployment").at("/spec/replicas").asInt();
+
+        assertThat(Integer.parseInt(data.get("COLDSEND_QUOTA_PER_MINUTE")) * replicas).isLessThanOrEqualTo(100);
+        assertThat(Integer.parseInt(data.get("COLDSEND_QUOTA_PER_HOUR")) * replicas).isLessThanOrEqualTo(1000);
+    }
+
+    @Test
     void packagedJarStartsWithTheExampleConfigMapAndSecretsAsItsOnlyConfiguration() throws Exception {
         WireMockServer coldsend = new WireMockServer(options().dynamicPort());
         coldsend.start();
