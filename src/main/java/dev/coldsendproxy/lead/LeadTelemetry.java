@@ -1,5 +1,6 @@
 package dev.coldsendproxy.lead;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +53,8 @@ public class LeadTelemetry {
                     .description("Coldsend answers to the proxy's attempts (retries included), by status class")
                     .tag("status_class", STATUS_CLASSES[i])
                     .publishPercentileHistogram()
-                    .minimumExpectedValue(java.time.Duration.ofMillis(1))
-                    .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
                     .register(registry);
         }
     }

@@ -1,5 +1,7 @@
 package dev.coldsendproxy.metrics;
 
+import java.util.Locale;
+
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.quota.QuotaConfig;
 import dev.coldsendproxy.quota.QuotaGovernor;
@@ -40,7 +42,7 @@ class ProxyGauges {
         for (CircuitBreakerState state : CircuitBreakerState.values()) {
             Gauge.builder("proxy.upstream.circuit.state", upstream, client -> client.breakerState() == state ? 1 : 0)
                     .description("1 for the Coldsend circuit breaker's current state, 0 for the others")
-                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
                     .strongReference(true).register(registry);
         }
     }

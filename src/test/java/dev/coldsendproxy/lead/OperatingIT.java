@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -119,7 +120,7 @@ class OperatingIT {
     }
 
     private PackagedProxy start(Map<String, String> extra) throws InterruptedException {
-        Map<String, String> env = new java.util.HashMap<>(extra);
+        Map<String, String> env = new HashMap<>(extra);
         env.put("COLDSEND_BASE_URL", "http://localhost:" + coldsend.port());
         env.put("COLDSEND_API_KEY", KEY);
         env.put("PROXY_AUTH_MODE", "none");
