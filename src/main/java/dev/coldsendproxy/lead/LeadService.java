@@ -27,13 +27,16 @@ public class LeadService {
     private final QuotaGovernor quota;
     private final UpstreamFailures failures;
     private final boolean refreshAhead;
+    private final LeadTelemetry telemetry;
 
-    LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig) {
+    LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig,
+            LeadTelemetry telemetry) {
         this.cache = cache;
         this.upstream = upstream;
         this.quota = quota;
         this.failures = new UpstreamFailures(upstream);
         this.refreshAhead = cacheConfig.refreshAhead();
+        this.telemetry = telemetry;
     }
 
     /** The stored answer if it is fresh, else null: the allocation-free fast path of the route. */
@@ -47,22 +50,25 @@ public class LeadService {
         return cache.ageSeconds(lead);
     }
 
-    /** Answers one lead request that the fast path could not answer. */
-    Uni<LeadReply> fetch(LeadKey key, Consumer consumer, String requestId) {
+    /**
+     * Answers one lead request that the fast path could not answer. A revalidating request
+     * ({@code Cache-Control: no-cache}) skips the stored copy and joins or starts an upstream load.
+     */
+    Uni<LeadReply> fetch(LeadKey key, Consumer consumer, RequestTrace trace) {
         CachedLead stored = cache.peek(key);
-        if (stored != null) {
+        if (stored != null && !trace.revalidate()) {
             if (cache.isFresh(stored)) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
             if (refreshAhead) {
-                cache.load(key, () -> loadFromUpstream(key, consumer, requestId));
+                cache.load(key, () -> loadFromUpstream(key, consumer, trace));
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
             if (quota.budgetLow()) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
         }
-        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, requestId));
+        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, trace));
         CacheOutcome outcome = load.leader() ? CacheOutcome.MISS : CacheOutcome.COALESCED;
         return Uni.createFrom().completionStage(load.result())
                 .map(lead -> reply(lead, outcome))
@@ -71,8 +77,9 @@ public class LeadService {
                         : Uni.createFrom().failure(failures.toProblem(failure)));
     }
 
-    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, String requestId) {
-        return upstream.fetchLead(key.campaignId(), key.leadId(), requestId, new QuotaGate(quota, consumer))
+    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace) {
+        return upstream.fetchLead(key.campaignId(), key.leadId(), trace.requestId(),
+                        trace.watch(new QuotaGate(quota, consumer), telemetry))
                 .map(answer -> new Fetched(answer.status(), answer.body()))
                 .subscribeAsCompletionStage();
     }
