@@ -11,5 +11,5 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 ./mvnw -B -q -Pjmh test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/jmh-classpath.txt)" org.openjdk.jmh.Main "$@"
+  -Dmdep.outputFile=target/jmh/classpath.txt -Dmdep.includeScope=test
+exec java -cp "target/jmh/test-classes:target/jmh/classes:$(cat target/jmh/classpath.txt)" org.openjdk.jmh.Main "$@"
