@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Runs one load command and says where the machine's CPU went meanwhile.
+
+On a shared 2-core machine a req/s figure alone cannot tell a slow server from a busy
+neighbour, so every measured run also records CPU-seconds used by the server under test (its
+process and children), by the load generator, by the stub upstream, by the whole machine, and
+what is left: other people's work. Prints the command's output, then one BENCH_CPU JSON line.
+
+Usage: cpu.py --server PID[,PID] --stub PID -- COMMAND...
+"""
+import json
+import os
+import resource
+import subprocess
+import sys
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_ticks(pid):
+    """User+system ticks of one process and its direct children (nginx workers, varnish child)."""
+    total = 0
+    pids = [pid]
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            pids += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total
+
+
+def machine_busy():
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+def main():
+    args = sys.argv[1:]
+    split = args.index("--")
+    options = dict(zip(args[:split:2], args[1:split:2]))
+    command = args[split + 1:]
+    servers = [int(p) for p in options.get("--server", "").split(",") if p]
+    stub = int(options.get("--stub", "0"))
+    before_servers = sum(process_ticks(p) for p in servers)
+    before_stub = process_ticks(stub) if stub else 0
+    before_busy, before_all = machine_busy()
+    before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
+    completed = subprocess.run(command)
+    after_client = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after_busy, after_all = machine_busy()
+    server = (sum(process_ticks(p) for p in servers) - before_servers) / TICK
+    stub_s = ((process_ticks(stub) if stub else 0) - before_stub) / TICK
+    client = (after_client.ru_utime + after_client.ru_stime) - (before_client.ru_utime + before_client.ru_stime)
+    busy = (after_busy - before_busy) / TICK
+    wall = (after_all - before_all) / TICK / os.cpu_count()
+    print("BENCH_CPU " + json.dumps({
+        "wall_s": round(wall, 2), "machine_busy_s": round(busy, 2), "server_s": round(server, 2),
+        "client_s": round(client, 2), "stub_s": round(stub_s, 2),
+        "others_s": round(max(0.0, busy - server - client - stub_s), 2)}), flush=True)
+    sys.exit(completed.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+package dev.coldsendproxy.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.resteasy.reactive.RestResponse;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.coldsendproxy.cache.BenchCaches;
+import dev.coldsendproxy.cache.CachedLead;
+import dev.coldsendproxy.cache.LeadCache;
+import dev.coldsendproxy.cache.LeadKey;
+import dev.coldsendproxy.consumer.BenchConsumers;
+import dev.coldsendproxy.lead.BenchRoute;
+import dev.coldsendproxy.quota.BenchQuota;
+import dev.coldsendproxy.quota.QuotaGovernor;
+
+/**
+ * The proxy's cache-hit path without the network, so a regression in lookup or response
+ * assembly shows up here before it shows up in wrk numbers. Everything is the production code:
+ * {@link LeadCache} (Caffeine, system ticker), the real {@code LeadResource.respond} and the real
+ * resource method {@code LeadResource.get}; only CDI and the HTTP server are absent.
+ *
+ * <ul>
+ * <li>{@code lookupHot}: peek + isFresh + ageSeconds for one lead (scenario a of bench/run.sh);</li>
+ * <li>{@code lookupZipf}: the same over 10,000 leads asked for with Zipf(1.0) frequencies, fixed seed;</li>
+ * <li>{@code respondHit}: the RestResponse with its seven headers for a cached lead;</li>
+ * <li>{@code routeGet}: the whole resource method for a hit, subscribed as RESTEasy Reactive does.</li>
+ * </ul>
+ *
+ * Run with {@code bench/jmh/run.sh} (add {@code -prof gc} to see bytes allocated per hit).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HitPathBenchmark {
+
+    static final int LEADS = 10_000;
+    static final int SEQUENCE = 1 << 16;
+
+    LeadCache cache;
+    QuotaGovernor quota;
+    BenchRoute route;
+    LeadKey hotKey;
+    CachedLead hotLead;
+    LeadKey[] keys;
+    String[][] rawIds;
+    int[] zipf;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Ticker ticker = Ticker.systemTicker();
+        cache = BenchCaches.leadCache(ticker);
+        quota = BenchQuota.governor(ticker);
+        route = new BenchRoute(cache, quota, BenchConsumers.anonymous(), BenchCaches.config());
+        Random random = new Random(42);
+        String campaign = new UUID(random.nextLong(), random.nextLong()).toString();
+        keys = new LeadKey[LEADS];
+        rawIds = new String[LEADS][];
+        for (int i = 0; i < LEADS; i++) {
+            String lead = new UUID(random.nextLong(), random.nextLong()).toString();
+            keys[i] = new LeadKey(campaign, lead);
+            rawIds[i] = new String[] { campaign, lead };
+            BenchCaches.store(cache, keys[i], body(lead));
+        }
+        hotKey = keys[0];
+        hotLead = cache.peek(hotKey);
+        zipf = zipfSequence(random);
+    }
+
+    @Benchmark
+    public long lookupHot(Blackhole blackhole) {
+        CachedLead lead = cache.peek(hotKey);
+        if (lead == null || !cache.isFresh(lead)) {
+            throw new IllegalStateException("the hot lead fell out of the cache");
+        }
+        blackhole.consume(lead);
+        return cache.ageSeconds(lead);
+    }
+
+    @Benchmark
+    public long lookupZipf(Blackhole blackhole) {
+        CachedLead lead = cache.peek(keys[zipf[next++ & (SEQUENCE - 1)]]);
+        if (lead == null || !cache.isFresh(lead)) {
+            throw new IllegalStateException("a warm lead fell out of the cache");
+        }
+        blackhole.consume(lead);
+        return cache.ageSeconds(lead);
+    }
+
+    @Benchmark
+    public RestResponse<byte[]> respondHit() {
+        return route.respondHit(hotLead, cache.ageSeconds(hotLead));
+    }
+
+    @Benchmark
+    public void routeGet(Blackhole blackhole) {
+        String[] ids = rawIds[zipf[next++ & (SEQUENCE - 1)]];
+        route.get(ids[0], ids[1]).subscribe().with(blackhole::consume, failure -> {
+            throw new IllegalStateException("the benchmark left the hit path", failure);
+        });
+    }
+
+    /** Indices 0..LEADS-1 drawn with probability proportional to 1/rank. */
+    private static int[] zipfSequence(Random random) {
+        double[] cumulative = new double[LEADS];
+        double total = 0;
+        for (int rank = 1; rank <= LEADS; rank++) {
+            total += 1.0 / rank;
+            cumulative[rank - 1] = total;
+        }
+        int[] sequence = new int[SEQUENCE];
+        for (int i = 0; i < SEQUENCE; i++) {
+            double draw = random.nextDouble() * total;
+            int index = java.util.Arrays.binarySearch(cumulative, draw);
+            sequence[i] = Math.min(LEADS - 1, index >= 0 ? index : -index - 1);
+        }
+        return sequence;
+    }
+
+    /** A 1,800-byte JSON lead, like the stub upstream's. */
+    private static byte[] body(String leadId) {
+        StringBuilder json = new StringBuilder("{\"lead_id\":\"").append(leadId).append("\",\"notes\":\"");
+        while (json.length() < 1798) {
+            json.append('x');
+        }
+        return json.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
