@@ -1,6 +1,7 @@
 package dev.coldsendproxy.lead;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.coldsendproxy.cache.CacheConfig;
 import dev.coldsendproxy.cache.CachedLead;
@@ -27,13 +28,18 @@ public class LeadService {
     private final QuotaGovernor quota;
     private final UpstreamFailures failures;
     private final boolean refreshAhead;
+    private final TieredLoader tiers;
+    private final QuotaGates gates;
 
-    LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig) {
+    LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig,
+            TieredLoader tiers, QuotaGates gates) {
         this.cache = cache;
         this.upstream = upstream;
         this.quota = quota;
         this.failures = new UpstreamFailures(upstream);
         this.refreshAhead = cacheConfig.refreshAhead();
+        this.tiers = tiers;
+        this.gates = gates;
     }
 
     /** The stored answer if it is fresh, else null: the allocation-free fast path of the route. */
@@ -55,26 +61,37 @@ public class LeadService {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
             if (refreshAhead) {
-                cache.load(key, () -> loadFromUpstream(key, consumer, requestId));
+                cache.load(key, () -> loadFromUpstream(key, consumer, requestId, new AtomicReference<>()));
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
             if (quota.budgetLow()) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
         }
-        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, requestId));
-        CacheOutcome outcome = load.leader() ? CacheOutcome.MISS : CacheOutcome.COALESCED;
+        AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
+        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, requestId, source));
         return Uni.createFrom().completionStage(load.result())
-                .map(lead -> reply(lead, outcome))
+                .map(lead -> reply(lead, outcome(load.leader(), source.get())))
                 .onFailure().recoverWithUni(failure -> stored != null
                         ? Uni.createFrom().item(reply(stored, CacheOutcome.STALE))
                         : Uni.createFrom().failure(failures.toProblem(failure)));
     }
 
-    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, String requestId) {
-        return upstream.fetchLead(key.campaignId(), key.leadId(), requestId, new QuotaGate(quota, consumer))
-                .map(answer -> new Fetched(answer.status(), answer.body()))
+    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, String requestId,
+            AtomicReference<TieredLoader.Source> source) {
+        return tiers.load(key, () -> upstream.fetchLead(key.campaignId(), key.leadId(), requestId, gates.forConsumer(consumer))
+                .map(answer -> new Fetched(answer.status(), answer.body())))
+                .invoke(loaded -> source.set(loaded.source()))
+                .map(TieredLoader.Loaded::fetched)
                 .subscribeAsCompletionStage();
+    }
+
+    /** A copy another replica had already shared is a hit; one this replica waited for is coalesced. */
+    private static CacheOutcome outcome(boolean leader, TieredLoader.Source source) {
+        if (!leader || source == TieredLoader.Source.SHARED_AFTER_WAIT) {
+            return CacheOutcome.COALESCED;
+        }
+        return source == TieredLoader.Source.SHARED ? CacheOutcome.HIT : CacheOutcome.MISS;
     }
 
     private LeadReply reply(CachedLead lead, CacheOutcome outcome) {
