@@ -31,8 +31,11 @@ public interface RedisTierConfig {
     @WithDefault("6s")
     Duration lockTtl();
 
-    /** Longest time a replica waits for another replica's fetch before fetching itself. Default 2s. */
-    @WithDefault("2s")
+    /**
+     * Longest time a replica waits for another replica's fetch before fetching itself. Default 3s:
+     * above a normal Coldsend answer with one retry, below the 5 s upstream deadline.
+     */
+    @WithDefault("3s")
     Duration lockWait();
 
     /** Pause between looks at the shared cache while waiting for another replica's fetch. Default 25ms. */
