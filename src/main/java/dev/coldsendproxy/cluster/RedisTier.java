@@ -7,6 +7,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import java.time.Duration;
 import java.util.function.Function;
 
+import org.eclipse.microprofile.config.Config;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -35,7 +37,8 @@ public class RedisTier {
     private volatile ReactiveRedisDataSource redis;
     private long probeTimer = -1;
 
-    RedisTier(RedisTierConfig config, RedisTierState state, Instance<ReactiveRedisDataSource> dataSources, Vertx vertx) {
+    RedisTier(RedisTierConfig config, RedisTierState state, Instance<ReactiveRedisDataSource> dataSources, Vertx vertx,
+            Config settings) {
         this.config = config;
         this.state = state;
         this.dataSources = dataSources;
@@ -48,6 +51,11 @@ public class RedisTier {
             check("proxy.redis.lock-ttl", config.lockTtl());
             check("proxy.redis.lock-wait", config.lockWait());
             check("proxy.redis.lock-poll", config.lockPoll());
+            if (settings.getOptionalValue("quarkus.redis.hosts", String.class).isEmpty()
+                    && settings.getOptionalValue("quarkus.redis.hosts-provider-name", String.class).isEmpty()) {
+                throw new ConfigurationException(
+                        "proxy.redis.enabled=true needs quarkus.redis.hosts (e.g. redis://coldsend-proxy-redis:6379) but none is set");
+            }
             if (config.expectedReplicas() < 1) {
                 throw new ConfigurationException(
                         "proxy.redis.expected-replicas must be at least 1 but was " + config.expectedReplicas());

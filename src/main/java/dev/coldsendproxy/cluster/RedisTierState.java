@@ -2,6 +2,7 @@ package dev.coldsendproxy.cluster;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,8 +65,8 @@ public class RedisTierState {
      * Health data for a SmallRye Health check or an admin endpoint: mode, since and last problem.
      * Meant for a liveness-neutral, informational check (never readiness).
      */
-    public java.util.Map<String, Object> healthData() {
-        return java.util.Map.of("mode", mode.name(), "since", since.toString(),
+    public Map<String, Object> healthData() {
+        return Map.of("mode", mode.name(), "since", since.toString(),
                 "fallbacks", fallbacks.get(), "lastProblem", lastProblem);
     }
 

@@ -1,6 +1,5 @@
 package dev.coldsendproxy.cluster;
 
-import io.quarkus.runtime.configuration.ConfigurationException;
 import dev.coldsendproxy.quota.QuotaConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -55,10 +54,6 @@ public class SharedQuota {
         this.tier = tier;
         this.perMinute = quota.perMinute();
         this.perHour = quota.perHour();
-        if (tier.enabled() && (perMinute < 1 || perHour < 1)) {
-            throw new ConfigurationException("coldsend.quota.per-minute and per-hour must be at least 1 but were "
-                    + perMinute + " and " + perHour);
-        }
     }
 
     /**

@@ -16,6 +16,9 @@ import io.smallrye.mutiny.Uni;
  * Redis is unreachable, each attempt must also fit this replica's conservative local-only share
  * ({@code 1/proxy.redis.expected-replicas} of each window), so the replicas together stay within
  * the key's limits even without coordination.
+ *
+ * <p>A shared grant that the local governor then refuses (a hold from Coldsend's headers) stays
+ * spent in the shared window: wasting one unit is the safe side of the key's limits.
  */
 final class SharedQuotaGate implements AttemptGate {
 

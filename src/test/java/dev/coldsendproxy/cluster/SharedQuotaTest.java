@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /**
@@ -58,13 +59,14 @@ class SharedQuotaTest extends ProxyTestBase {
     @Inject
     RedisTierState state;
 
+    /** Looked up lazily: test classes are beans of every test application, most of which have no Redis. */
     @Inject
-    ReactiveRedisDataSource redisClient;
+    Instance<ReactiveRedisDataSource> redisClients;
 
     @BeforeEach
     void emptySharedWindowsInSharedMode() {
         await().atMost(PATIENCE).until(state::shared);
-        redisClient.flushall().await().atMost(PATIENCE);
+        redisClient().flushall().await().atMost(PATIENCE);
         upstreamAnswersEveryLead(lead(leadBody(uuid())));
     }
 
@@ -100,13 +102,17 @@ class SharedQuotaTest extends ProxyTestBase {
     private void spendAsAnotherReplica(int count) {
         for (int i = 0; i < count; i++) {
             String member = "other-" + i;
-            redisClient.execute("EVAL", """
+            redisClient().execute("EVAL", """
                     local t = redis.call('TIME')
                     local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
                     redis.call('ZADD', KEYS[1], now, ARGV[1])
                     redis.call('ZADD', KEYS[2], now, ARGV[1])
                     return 1""", "2", "csp:{quota}:m", "csp:{quota}:h", member).await().atMost(PATIENCE);
         }
+    }
+
+    private ReactiveRedisDataSource redisClient() {
+        return redisClients.get();
     }
 
     private List<HttpResponse<byte[]>> coldLeads(int count) {
