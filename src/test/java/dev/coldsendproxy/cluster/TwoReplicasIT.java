@@ -123,6 +123,7 @@ class TwoReplicasIT {
     void bothReplicasKeepServingWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
         PackagedProxy a = replica(Map.of());
         PackagedProxy b = replica(Map.of());
+        warmUp(a, b);
 
         redis.kill();
         String duringOutage = leadPath();
@@ -130,8 +131,8 @@ class TwoReplicasIT {
         await().atMost(PATIENCE).until(() -> a.output().contains("local-only") && b.output().contains("local-only"));
         HttpResponse<byte[]> onA = ConcurrentGets.get(a.uri(duringOutage));
         HttpResponse<byte[]> onB = ConcurrentGets.get(b.uri(duringOutage));
-        assertThat(onA.statusCode()).isEqualTo(200);
-        assertThat(onB.statusCode()).isEqualTo(200);
+        assertThat(onA.statusCode()).as("A said:%n%s", a.output()).isEqualTo(200);
+        assertThat(onB.statusCode()).as("B said:%n%s", b.output()).isEqualTo(200);
 
         redis.restart();
         await().atMost(PATIENCE).until(() -> {
