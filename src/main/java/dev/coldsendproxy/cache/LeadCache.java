@@ -34,7 +34,7 @@ public class LeadCache {
     private final long notFoundTtlNanos;
     private final long staleNanos;
 
-    LeadCache(CacheConfig config, Ticker ticker) {
+    public LeadCache(CacheConfig config, Ticker ticker) {
         this.ticker = ticker;
         this.ttlNanos = positive("proxy.cache.ttl", config.ttl().toNanos());
         this.notFoundTtlNanos = positive("proxy.cache.not-found-ttl", config.notFoundTtl().toNanos());

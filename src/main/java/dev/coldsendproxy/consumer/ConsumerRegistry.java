@@ -42,7 +42,7 @@ public class ConsumerRegistry {
         this.registered = register(config.consumers());
         if (mode == AuthMode.KEYS && registered.isEmpty() && launchMode == LaunchMode.NORMAL) {
             throw new ConfigurationException("proxy.auth.mode=keys but no consumer is configured: set "
-                    + "proxy.consumers.<name>.key-sha256 (env PROXY_CONSUMERS__<NAME>__KEY_SHA256) "
+                    + "proxy.consumers.<name>.key-sha256 (env PROXY_CONSUMERS_<NAME>_KEY_SHA256) "
                     + "or proxy.auth.mode=none to rely on network policy alone");
         }
     }

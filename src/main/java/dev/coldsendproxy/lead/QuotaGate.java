@@ -27,7 +27,8 @@ final class QuotaGate implements AttemptGate {
         Grant grant = governor.tryAcquire(consumer.name(), consumer.share());
         return grant.granted()
                 ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(new AttemptRefusedException(grant.reason(), grant.retryAfterSeconds()));
+                : Uni.createFrom().failure(new AttemptRefusedException(grant.reason(), grant.retryAfterSeconds(),
+                        grant.upstreamOverloaded()));
     }
 
     @Override

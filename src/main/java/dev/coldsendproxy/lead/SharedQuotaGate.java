@@ -48,7 +48,8 @@ final class SharedQuotaGate implements AttemptGate {
                         return withoutRedis();
                     }
                     return decision.granted() ? local.beforeAttempt()
-                            : Uni.createFrom().failure(new AttemptRefusedException(decision.reason(), decision.retryAfterSeconds()));
+                            : Uni.createFrom().failure(new AttemptRefusedException(decision.reason(), decision.retryAfterSeconds(),
+                                    /* upstreamOverloaded= */ false));
                 });
     }
 
@@ -61,7 +62,8 @@ final class SharedQuotaGate implements AttemptGate {
         long wait = localOnly.tryAcquire();
         if (wait > 0) {
             return Uni.createFrom().failure(new AttemptRefusedException(
-                    "the proxy's shared budget is unreachable and this replica's safe part of it is spent", wait));
+                    "the proxy's shared budget is unreachable and this replica's safe part of it is spent", wait,
+                    /* upstreamOverloaded= */ false));
         }
         return local.beforeAttempt();
     }

@@ -33,6 +33,10 @@ final class UpstreamFailures {
 
     ProblemException toProblem(Throwable thrown) {
         Throwable failure = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        if (failure instanceof AttemptRefusedException refused && refused.upstreamOverloaded()) {
+            return new ProblemException(503, "Service unavailable: " + refused.reason() + ". Retry after "
+                    + refused.retryAfterSeconds() + " seconds.", refused.retryAfterSeconds());
+        }
         if (failure instanceof AttemptRefusedException refused) {
             return new ProblemException(429, "Rate limit exceeded: " + refused.reason() + ". Retry after "
                     + refused.retryAfterSeconds() + " seconds.", refused.retryAfterSeconds());

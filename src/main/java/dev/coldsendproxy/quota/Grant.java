@@ -1,12 +1,23 @@
 package dev.coldsendproxy.quota;
 
-/** The governor's answer to "may one more request go to Coldsend now?". */
-public record Grant(boolean granted, String reason, long retryAfterSeconds) {
+/**
+ * The governor's answer to "may one more request go to Coldsend now?". A refusal says why in
+ * words for the caller, how long to wait, and whether it is Coldsend itself that asked us to back
+ * off while overloaded (a 503 for callers) rather than the budget being spent (a 429).
+ */
+public record Grant(boolean granted, String reason, long retryAfterSeconds, boolean upstreamOverloaded) {
 
-    static final Grant GRANTED = new Grant(true, null, 0);
+    static final Grant GRANTED = new Grant(true, null, 0, false);
 
     static Grant refused(String reason, long waitNanos) {
-        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-        return new Grant(false, reason, seconds);
+        return new Grant(false, reason, seconds(waitNanos), false);
+    }
+
+    static Grant overloaded(String reason, long waitNanos) {
+        return new Grant(false, reason, seconds(waitNanos), true);
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 }

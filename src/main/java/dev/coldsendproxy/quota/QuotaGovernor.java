@@ -35,6 +35,7 @@ public class QuotaGovernor {
 
     private long holdUntil = Long.MIN_VALUE;
     private String holdReason = "";
+    private boolean holdForOverload;
     private long upstreamRemaining = -1;
     private long upstreamResetAt = Long.MIN_VALUE;
 
@@ -58,19 +59,19 @@ public class QuotaGovernor {
     public synchronized Grant tryAcquire(String consumer, double share) {
         long now = ticker.read();
         if (now < holdUntil) {
-            return Grant.refused(holdReason, holdUntil - now);
+            return holdForOverload ? Grant.overloaded(holdReason, holdUntil - now) : Grant.refused(holdReason, holdUntil - now);
         }
         if (upstreamRemaining == 0 && now < upstreamResetAt) {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
-        }
-        long sharedWait = Math.max(minute.waitNanos(now), hour.waitNanos(now));
-        if (sharedWait > 0) {
-            return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
         }
         Share mine = share(consumer, share);
         long ownWait = Math.max(mine.minute.waitNanos(now), mine.hour.waitNanos(now));
         if (ownWait > 0) {
             return Grant.refused("your share of the proxy's Coldsend budget is spent", ownWait);
+        }
+        long sharedWait = Math.max(minute.waitNanos(now), hour.waitNanos(now));
+        if (sharedWait > 0) {
+            return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
         }
         minute.record(now);
         hour.record(now);
@@ -97,9 +98,9 @@ public class QuotaGovernor {
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
         if (status == 429) {
             hold(now + (retryIn != null ? retryIn : resetIn != null ? resetIn : DEFAULT_HOLD),
-                    "Coldsend's rate limit is exceeded");
+                    "Coldsend's rate limit for the proxy's key is exceeded", false);
         } else if (status == 503 && retryIn != null) {
-            hold(now + retryIn, "Coldsend is overloaded and asked to retry later");
+            hold(now + retryIn, "Coldsend is overloaded and asked the proxy to retry later", true);
         }
     }
 
@@ -140,10 +141,11 @@ public class QuotaGovernor {
         return new int[] { minute.remaining(now), hour.remaining(now) };
     }
 
-    private void hold(long until, String reason) {
+    private void hold(long until, String reason, boolean overload) {
         if (until > holdUntil) {
             holdUntil = until;
             holdReason = reason;
+            holdForOverload = overload;
         }
     }
 

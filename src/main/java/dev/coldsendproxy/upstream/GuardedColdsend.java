@@ -64,7 +64,7 @@ class GuardedColdsend {
         }
         Long retryAfter = answer.rateLimit().retryAfterSeconds();
         if (status == 429) {
-            throw new UpstreamRateLimitedException(retryAfter);
+            throw new UpstreamRateLimitedException(retryAfter != null ? retryAfter : answer.rateLimit().secondsUntilReset());
         }
         if (status == 503 && retryAfter != null) {
             throw new UpstreamOverloadedException(retryAfter);

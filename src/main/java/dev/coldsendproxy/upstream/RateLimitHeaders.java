@@ -11,6 +11,14 @@ public record RateLimitHeaders(Long limit, Long remaining, Long resetEpochSecond
     /** No rate-limit information (a transport failure, or an upstream that sent none). */
     public static final RateLimitHeaders NONE = new RateLimitHeaders(null, null, null, null);
 
+    /** Seconds from now until {@code X-RateLimit-Reset} (at least 1), or null when Coldsend sent none. */
+    public Long secondsUntilReset() {
+        if (resetEpochSeconds == null) {
+            return null;
+        }
+        return Math.max(1, resetEpochSeconds - System.currentTimeMillis() / 1000);
+    }
+
     static RateLimitHeaders from(MultiMap headers) {
         return new RateLimitHeaders(
                 number(headers.get("X-RateLimit-Limit")),

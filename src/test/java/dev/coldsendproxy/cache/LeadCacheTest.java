@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.coldsendproxy.support.Configs;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** The cache on its own: bounded by bytes, coalescing, never storing a failure. */
@@ -22,7 +23,7 @@ class LeadCacheTest {
 
     @Test
     void staysWithinItsByteBudget() {
-        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 64 * 1024), ticker);
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 64 * 1024), ticker);
         for (int i = 0; i < 200; i++) {
             LeadKey key = new LeadKey("c", "lead-" + i);
             cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[2048]))).result().join();
@@ -37,7 +38,7 @@ class LeadCacheTest {
 
     @Test
     void sharesOneLoadBetweenConcurrentCallers() {
-        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
         CompletableFuture<Fetched> upstream = new CompletableFuture<>();
         AtomicInteger loads = new AtomicInteger();
         LeadKey key = new LeadKey("c", "l");
@@ -62,7 +63,7 @@ class LeadCacheTest {
 
     @Test
     void storesNothingWhenALoadFails() {
-        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
         LeadKey key = new LeadKey("c", "l");
 
         LeadCache.Load failed = cache.load(key, () -> CompletableFuture.failedFuture(new IllegalStateException("down")));
@@ -75,7 +76,7 @@ class LeadCacheTest {
 
     @Test
     void keepsAnEntryPastItsTtlForTheStaleWindowOnly() {
-        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
         LeadKey key = new LeadKey("c", "l");
         cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[1]))).result().join();
 
@@ -91,7 +92,7 @@ class LeadCacheTest {
 
     @Test
     void datesACopyFetchedElsewhereByItsOwnAgeSoItIsNotFreshForLonger() {
-        LeadCache cache = new LeadCache(config(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
         LeadKey key = new LeadKey("c", "l");
         now.set(100);
 
@@ -107,37 +108,8 @@ class LeadCacheTest {
 
     @Test
     void refusesANonPositiveTtlNamingTheProperty() {
-        assertThatThrownBy(() -> new LeadCache(config(Duration.ZERO, 1024), ticker))
+        assertThatThrownBy(() -> new LeadCache(Configs.cache(Duration.ZERO, 1024), ticker))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("proxy.cache.ttl");
-    }
-
-    private static CacheConfig config(Duration ttl, long maxBytes) {
-        return new CacheConfig() {
-            @Override
-            public Duration ttl() {
-                return ttl;
-            }
-
-            @Override
-            public Duration notFoundTtl() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Duration staleIfError() {
-                return Duration.ofMinutes(10);
-            }
-
-            @Override
-            public boolean refreshAhead() {
-                return false;
-            }
-
-            @Override
-            public long maxBytes() {
-                return maxBytes;
-            }
-        };
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -41,6 +42,9 @@ class RedisTierTest extends ProxyTestBase {
 
     @TestHTTPResource("/")
     URI proxy;
+
+    @TestHTTPResource(value = "health", management = true)
+    URI health;
 
     @InjectRedisServer
     RedisServer redis;
@@ -143,7 +147,10 @@ class RedisTierTest extends ProxyTestBase {
             assertThat(miss.statusCode()).isEqualTo(200);
             assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
             await().atMost(PATIENCE).until(() -> state.mode() == RedisTierState.Mode.LOCAL_ONLY);
-            assertThat(state.healthData()).containsEntry("mode", "LOCAL_ONLY");
+            HttpResponse<byte[]> well = ConcurrentGets.get(URI.create(health + "/well"));
+            HttpResponse<byte[]> ready = ConcurrentGets.get(URI.create(health + "/ready"));
+            assertThat(new String(well.body(), StandardCharsets.UTF_8)).as(health.toString()).contains("LOCAL_ONLY");
+            assertThat(ready.statusCode()).as("Redis must not decide readiness").isEqualTo(200);
         } finally {
             redis.restart();
         }

@@ -53,6 +53,7 @@ class PackagedProxyIT {
             HttpResponse<byte[]> miss = ConcurrentGets.get(proxy.uri(path));
             HttpResponse<byte[]> hit = ConcurrentGets.get(proxy.uri(path));
             HttpResponse<byte[]> unknown = ConcurrentGets.get(proxy.uri("/nowhere"));
+            HttpResponse<byte[]> simulator = ConcurrentGets.get(proxy.uri("/simulator" + path));
 
             assertThat(miss.statusCode()).isEqualTo(200);
             assertThat(miss.body()).isEqualTo(body);
@@ -62,6 +63,7 @@ class PackagedProxyIT {
             assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/json"));
             assertThat(new String(unknown.body(), StandardCharsets.UTF_8)).contains("\"detail\"");
+            assertThat(simulator.statusCode()).as("the dev simulator is not in the prod build").isEqualTo(404);
             assertThat(proxy.output()).doesNotContain("cs_live_TEST-ONLY-not-a-real-key");
         }
         assertThat(coldsend.getAllServeEvents()).hasSize(1);

@@ -59,6 +59,21 @@ class UpstreamErrorsTest extends ProxyTestBase {
     }
 
     @Test
+    void answers504WithinTheDefaultFiveSecondDeadlineWhenColdsendHangs() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)).withFixedDelay(30_000));
+
+        long started = System.nanoTime();
+        Response response = given().get(leadPath(campaign, leadId));
+        long millis = java.time.Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(millis).isBetween(4_000L, 6_000L);
+        assertThat(upstreamCalls(campaign, leadId)).as("2 s attempts, retried, cut by the 5 s deadline").isBetween(2, 3);
+    }
+
+    @Test
     void answers502WhenTheConnectionIsReset() {
         String campaign = uuid();
         String leadId = uuid();

@@ -1,0 +1,103 @@
+package dev.coldsendproxy.resilience;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coldsendproxy.support.ColdsendStubResource;
+import dev.coldsendproxy.support.ProxyTestBase;
+import dev.coldsendproxy.upstream.ColdsendClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+
+import jakarta.inject.Inject;
+
+/** The breaker opens on failures (not on 404s), answers fast while open, and closes once Coldsend heals. */
+@QuarkusTest
+@TestProfile(ShortTimingsProfile.class)
+@WithTestResource(ColdsendStubResource.class)
+class CircuitBreakerTest extends ProxyTestBase {
+
+    @Inject
+    ColdsendClient upstream;
+
+    @Test
+    void opensAfterFailuresAndAnswers503FastWithoutCallingColdsend() {
+        String campaign = uuid();
+        openTheBreaker(campaign);
+        int callsWhenOpened = upstreamCalls();
+
+        long started = System.nanoTime();
+        Response response = given().get(leadPath(campaign, uuid()));
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(Long.parseLong(response.header("Retry-After")))
+                .isBetween(1L, ShortTimingsProfile.BREAKER_DELAY_MILLIS / 1000 + 1);
+        assertThat(response.jsonPath().getString("detail")).contains("Retry after");
+        assertThat(millis).isLessThan(250);
+        assertThat(upstreamCalls()).isEqualTo(callsWhenOpened);
+    }
+
+    @Test
+    void servesAStaleCopyAtOnceWhileTheBreakerIsOpen() {
+        String campaign = uuid();
+        String known = uuid();
+        upstreamAnswers(campaign, known, lead(leadBody(known)));
+        given().get(leadPath(campaign, known)).then().statusCode(200);
+        ticker.advance(Duration.ofMinutes(3));
+        openTheBreaker(campaign);
+        int callsWhenOpened = upstreamCalls();
+
+        long started = System.nanoTime();
+        Response response = given().get(leadPath(campaign, known));
+
+        assertThat(response.header("X-Cache")).isEqualTo("STALE");
+        assertThat(response.header("Age")).isEqualTo("180");
+        assertThat(Duration.ofNanos(System.nanoTime() - started).toMillis()).isLessThan(250);
+        assertThat(upstreamCalls()).isEqualTo(callsWhenOpened);
+    }
+
+    @Test
+    void closesAgainOnceColdsendHealsWithoutARestart() {
+        String campaign = uuid();
+        openTheBreaker(campaign);
+        upstreamAnswersEveryLead(lead(leadBody(uuid())));
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(leadPath(campaign, uuid())).statusCode() == 200);
+        assertThat(upstream.breakerState()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+
+        assertThat(given().get(leadPath(campaign, uuid())).statusCode()).isEqualTo(200);
+        assertThat(upstream.breakerState()).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void doesNotCountNotFoundAgainstColdsend() {
+        String campaign = uuid();
+        upstreamAnswersEveryLead(error(404, "Lead not found"));
+
+        for (int i = 0; i < 12; i++) {
+            assertThat(given().get(leadPath(campaign, uuid())).statusCode()).isEqualTo(404);
+        }
+
+        assertThat(upstream.breakerState()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(upstreamCalls()).isEqualTo(12);
+    }
+
+    /** Fails cold requests until the breaker opens (4 failed attempts: 2 requests of 3 attempts each, normally). */
+    private void openTheBreaker(String campaign) {
+        upstreamAnswersEveryLead(error(500, "boom"));
+        for (int i = 0; i < 4 && upstream.breakerState() != CircuitBreakerState.OPEN; i++) {
+            assertThat(given().get(leadPath(campaign, uuid())).statusCode()).isIn(502, 503, 504);
+        }
+        assertThat(upstream.breakerState()).isEqualTo(CircuitBreakerState.OPEN);
+    }
+}

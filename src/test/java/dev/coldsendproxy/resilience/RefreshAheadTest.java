@@ -1,0 +1,60 @@
+package dev.coldsendproxy.resilience;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coldsendproxy.support.ColdsendStubResource;
+import dev.coldsendproxy.support.ProxyTestBase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/** With refresh-ahead on, a stale copy is served at once while one background refresh replaces it. */
+@QuarkusTest
+@TestProfile(RefreshAheadTest.RefreshAhead.class)
+@WithTestResource(ColdsendStubResource.class)
+class RefreshAheadTest extends ProxyTestBase {
+
+    public static class RefreshAhead implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("proxy.cache.refresh-ahead", "true");
+        }
+    }
+
+    @Test
+    void servesStaleAtOnceAndRefreshesOnceInTheBackground() {
+        String campaign = uuid();
+        String leadId = uuid();
+        byte[] old = leadBody(leadId);
+        byte[] fresh = new String(old, StandardCharsets.UTF_8).replace("SENT", "OPENED").getBytes(StandardCharsets.UTF_8);
+        upstreamAnswers(campaign, leadId, lead(old));
+        given().get(leadPath(campaign, leadId)).then().statusCode(200);
+        ticker.advance(Duration.ofSeconds(45));
+        upstreamAnswers(campaign, leadId, lead(fresh).withFixedDelay(800));
+
+        long started = System.nanoTime();
+        Response first = given().get(leadPath(campaign, leadId));
+        Response second = given().get(leadPath(campaign, leadId));
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        assertThat(first.header("X-Cache")).isEqualTo("STALE");
+        assertThat(first.header("Age")).isEqualTo("45");
+        assertThat(first.asByteArray()).isEqualTo(old);
+        assertThat(second.header("X-Cache")).isEqualTo("STALE");
+        assertThat(millis).as("neither waited for the 800 ms refresh").isLessThan(700);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> "HIT".equals(given().get(leadPath(campaign, leadId)).header("X-Cache")));
+        assertThat(given().get(leadPath(campaign, leadId)).asByteArray()).isEqualTo(fresh);
+        assertThat(upstreamCalls(campaign, leadId)).as("one fill, one coalesced refresh").isEqualTo(2);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.coldsendproxy.support;
+
+import java.time.Duration;
+
+import dev.coldsendproxy.cache.CacheConfig;
+import dev.coldsendproxy.quota.QuotaConfig;
+
+/** Configuration objects for unit tests that build the cache or governor without Quarkus. */
+public final class Configs {
+
+    private Configs() {
+    }
+
+    /** The cache's defaults (404 TTL 10 s, stale window 10 min, no refresh-ahead) with this TTL and byte bound. */
+    public static CacheConfig cache(Duration ttl, long maxBytes) {
+        return new CacheConfig() {
+            @Override
+            public Duration ttl() {
+                return ttl;
+            }
+
+            @Override
+            public Duration notFoundTtl() {
+                return Duration.ofSeconds(10);
+            }
+
+            @Override
+            public Duration staleIfError() {
+                return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public boolean refreshAhead() {
+                return false;
+            }
+
+            @Override
+            public long maxBytes() {
+                return maxBytes;
+            }
+        };
+    }
+
+    /** A key budget with these limits and the default low-budget ratio of 0.2. */
+    public static QuotaConfig quota(int perMinute, int perHour) {
+        return new QuotaConfig() {
+            @Override
+            public int perMinute() {
+                return perMinute;
+            }
+
+            @Override
+            public int perHour() {
+                return perHour;
+            }
+
+            @Override
+            public double lowBudgetRatio() {
+                return 0.2;
+            }
+        };
+    }
+}
