@@ -154,7 +154,8 @@ class TwoReplicasIT {
                 "PROXY_REDIS_ENABLED", "true",
                 "QUARKUS_REDIS_HOSTS", redis.url(),
                 "PROXY_REDIS_TIMEOUT", "1s",
-                "PROXY_REDIS_PROBE_INTERVAL", "200ms"));
+                "PROXY_REDIS_PROBE_INTERVAL", "200ms",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(PackagedProxy.freePort())));
         env.putAll(extra);
         PackagedProxy replica = PackagedProxy.start(env);
         replicas.add(replica);
