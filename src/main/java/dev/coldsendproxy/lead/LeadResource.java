@@ -8,9 +8,11 @@ import dev.coldsendproxy.cache.CachedLead;
 import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.consumer.ConsumerRegistry;
+import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,35 +24,81 @@ import jakarta.ws.rs.Path;
 @Path("/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}")
 public class LeadResource {
 
+    static final String REQUEST_ID = "X-Request-Id";
+
     private final LeadService leads;
     private final ConsumerRegistry consumers;
     private final QuotaGovernor quota;
+    private final LeadTelemetry telemetry;
 
-    LeadResource(LeadService leads, ConsumerRegistry consumers, QuotaGovernor quota) {
+    LeadResource(LeadService leads, ConsumerRegistry consumers, QuotaGovernor quota, LeadTelemetry telemetry) {
         this.leads = leads;
         this.consumers = consumers;
         this.quota = quota;
+        this.telemetry = telemetry;
     }
 
+    /**
+     * The request id goes onto the Vert.x response first, so that error answers written by the
+     * exception mappers carry it too.
+     */
     @GET
     public Uni<RestResponse<byte[]>> get(@RestPath("campaign_id") String campaignId,
             @RestPath("lead_id") String leadId,
             @RestHeader("X-API-Key") String apiKey,
-            @RestHeader("X-Request-Id") String requestId) {
-        Consumer consumer = consumers.authenticate(apiKey);
-        LeadKey key = LeadIds.parse(campaignId, leadId);
-        CachedLead fresh = leads.freshOrNull(key);
-        if (fresh != null) {
-            return Uni.createFrom().item(respond(fresh, CacheOutcome.HIT, leads.ageSeconds(fresh), consumer));
+            @RestHeader("X-Request-Id") String callerRequestId,
+            @RestHeader("If-None-Match") String ifNoneMatch,
+            @RestHeader("Cache-Control") String cacheControl,
+            HttpServerResponse http) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.acceptOrCreate(callerRequestId);
+        http.putHeader(REQUEST_ID, requestId);
+        Consumer consumer = null;
+        LeadKey key = null;
+        try {
+            consumer = consumers.authenticate(apiKey);
+            key = LeadIds.parse(campaignId, leadId);
+            boolean revalidate = EntityTags.noCache(cacheControl);
+            if (!revalidate) {
+                CachedLead fresh = leads.freshOrNull(key);
+                if (fresh != null) {
+                    RestResponse<byte[]> response = respond(fresh, CacheOutcome.HIT, leads.ageSeconds(fresh), consumer,
+                            ifNoneMatch);
+                    telemetry.answered(requestId, consumer.name(), key, CacheOutcome.HIT, response.getStatus(),
+                            RequestTrace.NO_UPSTREAM_STATUS, start);
+                    return Uni.createFrom().item(response);
+                }
+            }
+            return fetch(key, consumer, new RequestTrace(requestId, revalidate), ifNoneMatch, start);
+        } catch (RuntimeException e) {
+            telemetry.rejected(requestId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS, start);
+            throw e;
         }
-        return leads.fetch(key, consumer, requestId)
-                .map(reply -> respond(reply.lead(), reply.outcome(), reply.ageSeconds(), consumer));
     }
 
-    private RestResponse<byte[]> respond(CachedLead lead, CacheOutcome outcome, long age, Consumer consumer) {
+    private Uni<RestResponse<byte[]>> fetch(LeadKey key, Consumer consumer, RequestTrace trace, String ifNoneMatch,
+            long start) {
+        return leads.fetch(key, consumer, trace)
+                .map(reply -> {
+                    RestResponse<byte[]> response = respond(reply.lead(), reply.outcome(), reply.ageSeconds(), consumer,
+                            ifNoneMatch);
+                    telemetry.answered(trace.requestId(), consumer.name(), key, reply.outcome(), response.getStatus(),
+                            trace.upstreamStatus(), start);
+                    return response;
+                })
+                .onFailure().invoke(failure -> telemetry.rejected(trace.requestId(), consumer, key, statusOf(failure),
+                        trace.upstreamStatus(), start));
+    }
+
+    private RestResponse<byte[]> respond(CachedLead lead, CacheOutcome outcome, long age, Consumer consumer,
+            String ifNoneMatch) {
         Budget budget = quota.budget(consumer.name(), consumer.share());
-        return RestResponse.ResponseBuilder.<byte[]>create(lead.status()).entity(lead.body())
-                .header("Content-Type", "application/json")
+        boolean notModified = lead.status() == 200 && EntityTags.noneMatchFails(ifNoneMatch, lead.etag());
+        RestResponse.ResponseBuilder<byte[]> builder = notModified
+                ? RestResponse.ResponseBuilder.<byte[]>create(304)
+                : RestResponse.ResponseBuilder.<byte[]>create(lead.status()).entity(lead.body())
+                        .header("Content-Type", "application/json");
+        return builder
                 .header("X-Cache", outcome.header())
                 .header("Age", age)
                 .header("ETag", lead.etag())
@@ -58,5 +106,9 @@ public class LeadResource {
                 .header("RateLimit-Remaining", budget.remaining())
                 .header("RateLimit-Reset", quota.resetSeconds(budget))
                 .build();
+    }
+
+    private static int statusOf(Throwable failure) {
+        return failure instanceof ProblemException problem ? problem.status() : 500;
     }
 }

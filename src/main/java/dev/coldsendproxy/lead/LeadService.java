@@ -28,16 +28,18 @@ public class LeadService {
     private final QuotaGovernor quota;
     private final UpstreamFailures failures;
     private final boolean refreshAhead;
+    private final LeadTelemetry telemetry;
     private final TieredLoader tiers;
     private final QuotaGates gates;
 
     LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig,
-            TieredLoader tiers, QuotaGates gates) {
+            LeadTelemetry telemetry, TieredLoader tiers, QuotaGates gates) {
         this.cache = cache;
         this.upstream = upstream;
         this.quota = quota;
         this.failures = new UpstreamFailures(upstream);
         this.refreshAhead = cacheConfig.refreshAhead();
+        this.telemetry = telemetry;
         this.tiers = tiers;
         this.gates = gates;
     }
@@ -53,15 +55,18 @@ public class LeadService {
         return cache.ageSeconds(lead);
     }
 
-    /** Answers one lead request that the fast path could not answer. */
-    Uni<LeadReply> fetch(LeadKey key, Consumer consumer, String requestId) {
+    /**
+     * Answers one lead request that the fast path could not answer. A revalidating request
+     * ({@code Cache-Control: no-cache}) skips the stored copy and joins or starts an upstream load.
+     */
+    Uni<LeadReply> fetch(LeadKey key, Consumer consumer, RequestTrace trace) {
         CachedLead stored = cache.peek(key);
-        if (stored != null) {
+        if (stored != null && !trace.revalidate()) {
             if (cache.isFresh(stored)) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
             if (refreshAhead) {
-                cache.load(key, () -> loadFromUpstream(key, consumer, requestId, new AtomicReference<>()));
+                cache.load(key, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
             if (quota.budgetLow()) {
@@ -69,7 +74,7 @@ public class LeadService {
             }
         }
         AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
-        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, requestId, source));
+        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, trace, source));
         return Uni.createFrom().completionStage(load.result())
                 .map(lead -> reply(lead, outcome(load.leader(), source.get())))
                 .onFailure().recoverWithUni(failure -> stored != null
@@ -77,9 +82,10 @@ public class LeadService {
                         : Uni.createFrom().failure(failures.toProblem(failure)));
     }
 
-    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, String requestId,
+    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace,
             AtomicReference<TieredLoader.Source> source) {
-        return tiers.load(key, () -> upstream.fetchLead(key.campaignId(), key.leadId(), requestId, gates.forConsumer(consumer))
+        return tiers.load(key, /* skipShared= */ trace.revalidate(), () -> upstream.fetchLead(key.campaignId(), key.leadId(),
+                        trace.requestId(), trace.watch(gates.forConsumer(consumer), telemetry))
                 .map(answer -> new Fetched(answer.status(), answer.body())))
                 .invoke(loaded -> source.set(loaded.source()))
                 .map(TieredLoader.Loaded::fetched)

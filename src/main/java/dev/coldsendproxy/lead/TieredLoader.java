@@ -49,10 +49,17 @@ class TieredLoader {
         this.flight = flight;
     }
 
-    /** Loads {@code key} through the shared tier when it is available, else from {@code upstream}. */
-    Uni<Loaded> load(LeadKey key, Supplier<Uni<Fetched>> upstream) {
+    /**
+     * Loads {@code key} through the shared tier when it is available, else from {@code upstream}.
+     * With {@code skipShared} (a caller's {@code Cache-Control: no-cache}) the shared copy is not
+     * read, but the fresh answer is still shared with the other replicas.
+     */
+    Uni<Loaded> load(LeadKey key, boolean skipShared, Supplier<Uni<Fetched>> upstream) {
         if (!tier.shared()) {
             return upstream.get().map(fetched -> new Loaded(fetched, Source.UPSTREAM));
+        }
+        if (skipShared) {
+            return fetchAndShare(key, upstream);
         }
         long deadline = System.nanoTime() + flight.maxWait().toNanos();
         return readShared(key).flatMap(hit -> hit != null

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,6 +41,7 @@ class TwoReplicasIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String KEY = "cs_live_TEST-ONLY-not-a-real-key";
+    private static final String ADMIN_TOKEN = "admin-TEST-ONLY-token";
 
     private RedisServer redis;
     private WireMockServer coldsend;
@@ -120,6 +123,26 @@ class TwoReplicasIT {
     }
 
     @Test
+    void anAdminPurgeOnOneReplicaDropsTheLeadOnEveryReplica() throws Exception {
+        PackagedProxy a = replica(Map.of());
+        PackagedProxy b = replica(Map.of());
+        String path = leadPath();
+        stubLead(path, 0);
+        ConcurrentGets.get(a.uri(path));
+        assertThat(ConcurrentGets.get(b.uri(path)).headers().firstValue("X-Cache")).hasValue("HIT");
+
+        HttpResponse<String> purge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                a.managementUri("/admin/cache" + path.substring("/api/public/v1".length())))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(purge.statusCode()).as(purge.body()).isEqualTo(200);
+
+        // B's local copy goes when the pub/sub message arrives; the shared copy went with the purge.
+        await().atMost(PATIENCE).until(() -> ConcurrentGets.get(b.uri(path)).headers().firstValue("X-Cache")
+                .orElse("").equals("MISS"));
+        assertThat(upstreamCalls(path)).isEqualTo(2);
+    }
+
+    @Test
     void bothReplicasKeepServingWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
         PackagedProxy a = replica(Map.of());
         PackagedProxy b = replica(Map.of());
@@ -146,7 +169,7 @@ class TwoReplicasIT {
         assertThat(b.output()).doesNotContain(KEY);
     }
 
-    private PackagedProxy replica(Map<String, String> extra) throws InterruptedException {
+    private PackagedProxy replica(Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "COLDSEND_BASE_URL", "http://localhost:" + coldsend.port(),
                 "COLDSEND_API_KEY", KEY,
@@ -155,7 +178,7 @@ class TwoReplicasIT {
                 "QUARKUS_REDIS_HOSTS", redis.url(),
                 "PROXY_REDIS_TIMEOUT", "1s",
                 "PROXY_REDIS_PROBE_INTERVAL", "200ms",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(PackagedProxy.freePort())));
+                "PROXY_ADMIN_TOKEN_SHA256", sha256(ADMIN_TOKEN)));
         env.putAll(extra);
         PackagedProxy replica = PackagedProxy.start(env);
         replicas.add(replica);
@@ -183,6 +206,11 @@ class TwoReplicasIT {
 
     private int upstreamCalls(String path) {
         return coldsend.countRequestsMatching(getRequestedFor(urlPathEqualTo(path)).build()).getCount();
+    }
+
+    private static String sha256(String text) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String leadPath() {

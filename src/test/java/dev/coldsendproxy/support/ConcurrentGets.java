@@ -42,6 +42,17 @@ public final class ConcurrentGets {
         return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** Starts one GET with request headers given as name, value, name, value, ... */
+    public static CompletableFuture<HttpResponse<byte[]>> send(URI uri, String... headers) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).headers(headers).build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Waits for an answer started with {@link #send}. */
+    public static HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> answer) {
+        return join(answer);
+    }
+
     private static HttpResponse<byte[]> join(CompletableFuture<HttpResponse<byte[]>> answer) {
         try {
             return answer.get();

@@ -24,20 +24,23 @@ public final class PackagedProxy implements AutoCloseable {
     private final Process process;
     private final Path output;
     private final int port;
+    private final int managementPort;
 
-    private PackagedProxy(Process process, Path output, int port) {
+    private PackagedProxy(Process process, Path output, int port, int managementPort) {
         this.process = process;
         this.output = output;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
-    /** Starts the jar with exactly {@code env} (plus PATH/HOME) and a free HTTP port. */
+    /** Starts the jar with exactly {@code env} (plus PATH/HOME), a free HTTP port and a free management port. */
     public static PackagedProxy start(Map<String, String> env) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: *IT tests run after the package phase (./mvnw verify)");
         }
         try {
             int port = freePort();
+            int managementPort = freePort();
             Path output = Files.createTempFile("coldsend-proxy-", ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
@@ -47,8 +50,9 @@ public final class PackagedProxy implements AutoCloseable {
             Map<String, String> environment = builder.environment();
             environment.keySet().removeIf(name -> !name.equals("PATH") && !name.equals("HOME"));
             environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            environment.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             environment.putAll(env);
-            return new PackagedProxy(builder.start(), output, port);
+            return new PackagedProxy(builder.start(), output, port, managementPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,6 +70,11 @@ public final class PackagedProxy implements AutoCloseable {
     /** The public base URI. */
     public URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
+    }
+
+    /** A URI on the management interface (health, metrics, admin). */
+    public URI managementUri(String path) {
+        return URI.create("http://localhost:" + managementPort + path);
     }
 
     /** Waits until the process exits; returns its exit code. */

@@ -1,0 +1,74 @@
+package dev.coldsendproxy.lead;
+
+/**
+ * The request's cache directives that the lead route honours: {@code If-None-Match} (answered
+ * with 304 when a listed tag matches the current ETag, RFC 9110 section 13.1.2, weak comparison)
+ * and {@code Cache-Control: no-cache} (the caller wants Coldsend asked again).
+ */
+final class EntityTags {
+
+    private EntityTags() {
+    }
+
+    /**
+     * Whether {@code ifNoneMatch} names {@code etag}: {@code *}, or a comma-separated list of
+     * entity tags compared weakly ({@code W/"x"} matches {@code "x"}).
+     */
+    static boolean noneMatchFails(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        String opaque = stripWeak(etag);
+        int length = ifNoneMatch.length();
+        int i = 0;
+        while (i < length) {
+            while (i < length && (ifNoneMatch.charAt(i) == ' ' || ifNoneMatch.charAt(i) == '\t'
+                    || ifNoneMatch.charAt(i) == ',')) {
+                i++;
+            }
+            if (i >= length) {
+                break;
+            }
+            if (ifNoneMatch.charAt(i) == '*') {
+                return true;
+            }
+            int start = i;
+            if (ifNoneMatch.startsWith("W/", i)) {
+                i += 2;
+            }
+            if (i < length && ifNoneMatch.charAt(i) == '"') {
+                int close = ifNoneMatch.indexOf('"', i + 1);
+                if (close < 0) {
+                    return false;
+                }
+                if (ifNoneMatch.regionMatches(i, opaque, 0, opaque.length()) && close + 1 - i == opaque.length()) {
+                    return true;
+                }
+                i = close + 1;
+            } else {
+                int comma = ifNoneMatch.indexOf(',', start);
+                i = comma < 0 ? length : comma;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code Cache-Control} carries the {@code no-cache} directive (any case, any position). */
+    static boolean noCache(String cacheControl) {
+        if (cacheControl == null) {
+            return false;
+        }
+        for (String directive : cacheControl.split(",")) {
+            String name = directive.strip();
+            int eq = name.indexOf('=');
+            if ((eq < 0 ? name : name.substring(0, eq).strip()).equalsIgnoreCase("no-cache")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stripWeak(String etag) {
+        return etag.startsWith("W/") ? etag.substring(2) : etag;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.coldsendproxy.lead;
+
+import dev.coldsendproxy.upstream.AttemptGate;
+import dev.coldsendproxy.upstream.RateLimitHeaders;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One lead request on its way past the cache: its id (sent upstream), whether the caller asked for
+ * revalidation ({@code Cache-Control: no-cache}), and the status of its own last upstream answer,
+ * for the access line. Coalesced waiters have none: another request made the call.
+ */
+final class RequestTrace {
+
+    /** No upstream answer was seen by this request. */
+    static final int NO_UPSTREAM_STATUS = 0;
+
+    private final String requestId;
+    private final boolean revalidate;
+    private volatile int upstreamStatus = NO_UPSTREAM_STATUS;
+
+    RequestTrace(String requestId, boolean revalidate) {
+        this.requestId = requestId;
+        this.revalidate = revalidate;
+    }
+
+    /** The request id, as echoed to the caller and sent to Coldsend. */
+    String requestId() {
+        return requestId;
+    }
+
+    /** Whether the caller asked for the cached copy to be revalidated with Coldsend. */
+    boolean revalidate() {
+        return revalidate;
+    }
+
+    /** Status of this request's last upstream answer, or {@link #NO_UPSTREAM_STATUS}. */
+    int upstreamStatus() {
+        return upstreamStatus;
+    }
+
+    /**
+     * Wraps the quota gate so that every attempt this request makes is timed and counted by status
+     * class, and its last status is remembered for the access line.
+     */
+    AttemptGate watch(AttemptGate gate, LeadTelemetry telemetry) {
+        return new AttemptGate() {
+            private volatile long sentAt;
+
+            @Override
+            public Uni<Void> beforeAttempt() {
+                return gate.beforeAttempt().invoke(() -> sentAt = System.nanoTime());
+            }
+
+            @Override
+            public void afterAnswer(int status, RateLimitHeaders headers) {
+                upstreamStatus = status;
+                telemetry.upstreamAnswered(status, System.nanoTime() - sentAt);
+                gate.afterAnswer(status, headers);
+            }
+        };
+    }
+}

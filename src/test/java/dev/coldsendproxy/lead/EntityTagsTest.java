@@ -1,0 +1,41 @@
+package dev.coldsendproxy.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** If-None-Match uses weak comparison over a list (RFC 9110 13.1.2); no-cache is found among directives. */
+class EntityTagsTest {
+
+    private static final String ETAG = "\"abc\"";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"abc\"                | true",
+            "W/\"abc\"              | true",
+            "\"x\", \"abc\"         | true",
+            "\"x\",W/\"abc\"        | true",
+            "*                      | true",
+            "\"abcd\"               | false",
+            "\"ab\"                 | false",
+            "abc                    | false",
+            "\"x\", \"y\"           | false",
+            "\"abc                  | false",
+            "''                     | false" })
+    void matchesEntityTagsWeakly(String header, boolean matches) {
+        assertThat(EntityTags.noneMatchFails(header.strip(), ETAG)).isEqualTo(matches);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "no-cache               | true",
+            "No-Cache               | true",
+            "max-age=0, no-cache    | true",
+            "no-store               | false",
+            "max-age=0              | false",
+            "no-cacheX              | false" })
+    void findsNoCache(String header, boolean noCache) {
+        assertThat(EntityTags.noCache(header.strip())).isEqualTo(noCache);
+    }
+}
