@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
+import dev.coldsendproxy.cluster.PurgeBus;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +24,12 @@ public class AdminRoutes {
 
     private final LeadCache cache;
     private final AdminToken token;
+    private final PurgeBus purges;
 
-    AdminRoutes(LeadCache cache, AdminConfig config) {
+    AdminRoutes(LeadCache cache, AdminConfig config, PurgeBus purges) {
         this.cache = cache;
         this.token = AdminToken.from(config);
+        this.purges = purges;
     }
 
     /** Adds the admin routes when the management interface starts. */
@@ -47,6 +50,7 @@ public class AdminRoutes {
         LeadKey key = new LeadKey(campaignId, leadId);
         boolean present = cache.peek(key) != null;
         cache.invalidate(key);
+        everywhere(new PurgeBus.Purge.Lead(key));
         json(rc, 200, new JsonObject().put("campaign_id", campaignId).put("lead_id", leadId)
                 .put("purged_entries", present ? 1 : 0));
     }
@@ -57,13 +61,24 @@ public class AdminRoutes {
             return;
         }
         long purged = cache.invalidateCampaign(campaignId);
+        everywhere(new PurgeBus.Purge.Campaign(campaignId));
         json(rc, 200, new JsonObject().put("campaign_id", campaignId).put("purged_entries", purged));
     }
 
     private void purgeAll(RoutingContext rc) {
         long before = cache.snapshot().entries();
         cache.invalidateAll();
+        everywhere(new PurgeBus.Purge.All());
         json(rc, 200, new JsonObject().put("purged_entries", before));
+    }
+
+    /**
+     * With the Redis tier on, also drops the shared copy and every other replica's local copy; a
+     * no-op beyond this replica otherwise. Never fails (Redis trouble leaves the purge local); runs
+     * on the worker thread of a blocking handler, bounded by the tier's own timeouts.
+     */
+    private void everywhere(PurgeBus.Purge purge) {
+        purges.publish(purge).await().indefinitely();
     }
 
     private void stats(RoutingContext rc) {

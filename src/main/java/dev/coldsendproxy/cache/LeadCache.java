@@ -66,7 +66,8 @@ public class LeadCache {
 
     /**
      * Loads the key once however many callers ask at the same time: the first caller's loader
-     * runs, the others share its outcome. A successful answer is stored before anyone sees it.
+     * runs, the others share its outcome. A successful answer is stored before anyone sees it,
+     * dated {@link Fetched#ageNanos()} in the past so a copy from elsewhere keeps its true age.
      *
      * @return the shared outcome (a copy, so one caller cancelling cannot cancel the others) and
      *         whether this caller's loader ran
@@ -85,7 +86,8 @@ public class LeadCache {
         }
         started.whenComplete((fetched, failure) -> {
             if (failure == null) {
-                CachedLead lead = new CachedLead(fetched.status(), fetched.body(), ticker.read());
+                long fetchedAt = ticker.read() - Math.max(0, fetched.ageNanos());
+                CachedLead lead = new CachedLead(fetched.status(), fetched.body(), fetchedAt);
                 entries.put(key, lead);
                 loading.remove(key, created);
                 created.complete(lead);

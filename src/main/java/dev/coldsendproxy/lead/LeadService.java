@@ -1,6 +1,7 @@
 package dev.coldsendproxy.lead;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.coldsendproxy.cache.CacheConfig;
 import dev.coldsendproxy.cache.CachedLead;
@@ -28,15 +29,19 @@ public class LeadService {
     private final UpstreamFailures failures;
     private final boolean refreshAhead;
     private final LeadTelemetry telemetry;
+    private final TieredLoader tiers;
+    private final QuotaGates gates;
 
     LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig,
-            LeadTelemetry telemetry) {
+            LeadTelemetry telemetry, TieredLoader tiers, QuotaGates gates) {
         this.cache = cache;
         this.upstream = upstream;
         this.quota = quota;
         this.failures = new UpstreamFailures(upstream);
         this.refreshAhead = cacheConfig.refreshAhead();
         this.telemetry = telemetry;
+        this.tiers = tiers;
+        this.gates = gates;
     }
 
     /** The stored answer if it is fresh, else null: the allocation-free fast path of the route. */
@@ -61,27 +66,38 @@ public class LeadService {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
             if (refreshAhead) {
-                cache.load(key, () -> loadFromUpstream(key, consumer, trace));
+                cache.load(key, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
             if (quota.budgetLow()) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
         }
-        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, trace));
-        CacheOutcome outcome = load.leader() ? CacheOutcome.MISS : CacheOutcome.COALESCED;
+        AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
+        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, trace, source));
         return Uni.createFrom().completionStage(load.result())
-                .map(lead -> reply(lead, outcome))
+                .map(lead -> reply(lead, outcome(load.leader(), source.get())))
                 .onFailure().recoverWithUni(failure -> stored != null
                         ? Uni.createFrom().item(reply(stored, CacheOutcome.STALE))
                         : Uni.createFrom().failure(failures.toProblem(failure)));
     }
 
-    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace) {
-        return upstream.fetchLead(key.campaignId(), key.leadId(), trace.requestId(),
-                        trace.watch(new QuotaGate(quota, consumer), telemetry))
-                .map(answer -> new Fetched(answer.status(), answer.body()))
+    private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace,
+            AtomicReference<TieredLoader.Source> source) {
+        return tiers.load(key, /* skipShared= */ trace.revalidate(), () -> upstream.fetchLead(key.campaignId(), key.leadId(),
+                        trace.requestId(), trace.watch(gates.forConsumer(consumer), telemetry))
+                .map(answer -> new Fetched(answer.status(), answer.body())))
+                .invoke(loaded -> source.set(loaded.source()))
+                .map(TieredLoader.Loaded::fetched)
                 .subscribeAsCompletionStage();
+    }
+
+    /** A copy another replica had already shared is a hit; one this replica waited for is coalesced. */
+    private static CacheOutcome outcome(boolean leader, TieredLoader.Source source) {
+        if (!leader || source == TieredLoader.Source.SHARED_AFTER_WAIT) {
+            return CacheOutcome.COALESCED;
+        }
+        return source == TieredLoader.Source.SHARED ? CacheOutcome.HIT : CacheOutcome.MISS;
     }
 
     private LeadReply reply(CachedLead lead, CacheOutcome outcome) {

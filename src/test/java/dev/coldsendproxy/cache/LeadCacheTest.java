@@ -91,6 +91,22 @@ class LeadCacheTest {
     }
 
     @Test
+    void datesACopyFetchedElsewhereByItsOwnAgeSoItIsNotFreshForLonger() {
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadKey key = new LeadKey("c", "l");
+        now.set(100);
+
+        CachedLead lead = cache.load(key, () -> CompletableFuture.completedFuture(
+                new Fetched(200, new byte[1], Duration.ofSeconds(20).toNanos()))).result().join();
+
+        assertThat(cache.ageSeconds(lead)).isEqualTo(20);
+        assertThat(cache.isFresh(lead)).isTrue();
+        now.addAndGet(10);
+        assertThat(cache.isFresh(cache.peek(key))).isFalse();
+        assertThat(cache.ageSeconds(cache.peek(key))).isEqualTo(30);
+    }
+
+    @Test
     void refusesANonPositiveTtlNamingTheProperty() {
         assertThatThrownBy(() -> new LeadCache(Configs.cache(Duration.ZERO, 1024), ticker))
                 .isInstanceOf(ConfigurationException.class)

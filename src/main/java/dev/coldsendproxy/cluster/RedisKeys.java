@@ -1,0 +1,58 @@
+package dev.coldsendproxy.cluster;
+
+import dev.coldsendproxy.cache.LeadKey;
+
+/**
+ * Every Redis key and channel the proxy uses, in one place so the layout documented in the README
+ * stays true. Keys hold UUIDs and consumer <em>names</em> only, never the Coldsend key or a
+ * consumer key. Quota keys share the hash tag {@code {quota}} so the quota script may touch them
+ * all in one call on Redis Cluster too.
+ */
+public final class RedisKeys {
+
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** {@code <prefix>:lead:<campaign>:<lead>}: the shared copy of one answer (fetch time + status + body). */
+    public String lead(LeadKey key) {
+        return prefix + ":lead:" + key.campaignId() + ":" + key.leadId();
+    }
+
+    /** SCAN pattern of one campaign's leads. */
+    String campaignPattern(String campaignId) {
+        return prefix + ":lead:" + campaignId + ":*";
+    }
+
+    /** SCAN pattern of every lead. */
+    String allLeadsPattern() {
+        return prefix + ":lead:*";
+    }
+
+    /** {@code <prefix>:lock:<campaign>:<lead>}: who is fetching one lead for the whole cluster. */
+    String lock(LeadKey key) {
+        return prefix + ":lock:" + key.campaignId() + ":" + key.leadId();
+    }
+
+    /** {@code <prefix>:{quota}:m} / {@code :h}: the key's spend in the last minute / hour. */
+    String quotaWindow(String window) {
+        return prefix + ":{quota}:" + window;
+    }
+
+    /** {@code <prefix>:{quota}:c:<consumer>:m} / {@code :h}: one consumer's spend. */
+    String consumerWindow(String consumer, String window) {
+        return prefix + ":{quota}:c:" + consumer + ":" + window;
+    }
+
+    /** {@code <prefix>:{quota}:seq}: counter that makes every window member unique. */
+    String quotaSequence() {
+        return prefix + ":{quota}:seq";
+    }
+
+    /** {@code <prefix>:purge}: pub/sub channel that tells every replica to drop L1 copies. */
+    String purgeChannel() {
+        return prefix + ":purge";
+    }
+}

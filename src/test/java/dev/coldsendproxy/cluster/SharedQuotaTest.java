@@ -1,0 +1,126 @@
+package dev.coldsendproxy.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.coldsendproxy.support.ColdsendStubResource;
+import dev.coldsendproxy.support.ConcurrentGets;
+import dev.coldsendproxy.support.InjectRedisServer;
+import dev.coldsendproxy.support.ProxyTestBase;
+import dev.coldsendproxy.support.RedisServer;
+import dev.coldsendproxy.support.RedisServerResource;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/**
+ * The key's budget with the Redis tier on (10 a minute, 2 expected replicas): spend recorded by
+ * other replicas in Redis counts here, and while Redis is down this replica keeps to half.
+ */
+@QuarkusTest
+@TestProfile(SharedQuotaTest.TenAMinute.class)
+@WithTestResource(ColdsendStubResource.class)
+@WithTestResource(RedisServerResource.class)
+class SharedQuotaTest extends ProxyTestBase {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    /** A budget small enough to spend in a test. */
+    public static class TenAMinute implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coldsend.quota.per-minute", "10", "coldsend.quota.per-hour", "100",
+                    "proxy.redis.expected-replicas", "2");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI proxy;
+
+    @InjectRedisServer
+    RedisServer redis;
+
+    @Inject
+    RedisTierState state;
+
+    /** Looked up lazily: test classes are beans of every test application, most of which have no Redis. */
+    @Inject
+    Instance<ReactiveRedisDataSource> redisClients;
+
+    @BeforeEach
+    void emptySharedWindowsInSharedMode() {
+        await().atMost(PATIENCE).until(state::shared);
+        redisClient().flushall().await().atMost(PATIENCE);
+        upstreamAnswersEveryLead(lead(leadBody(uuid())));
+    }
+
+    @Test
+    void countsWhatOtherReplicasSpentInTheSharedWindow() {
+        spendAsAnotherReplica(6);
+
+        List<HttpResponse<byte[]>> answers = coldLeads(10);
+
+        assertThat(answers.stream().filter(answer -> answer.statusCode() == 200)).hasSize(4);
+        assertThat(answers.stream().filter(answer -> answer.statusCode() == 429)).hasSize(6)
+                .allSatisfy(refused -> assertThat(refused.headers().firstValue("Retry-After")).isPresent());
+        assertThat(upstreamCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void spendsOnlyItsLocalShareWhileRedisIsDown() {
+        List<HttpResponse<byte[]>> answers;
+        try {
+            redis.kill();
+            answers = coldLeads(10);
+        } finally {
+            redis.restart();
+        }
+
+        assertThat(answers.stream().filter(answer -> answer.statusCode() == 200)).hasSize(5);
+        assertThat(answers.stream().filter(answer -> answer.statusCode() == 429)).hasSize(5);
+        assertThat(upstreamCalls()).isEqualTo(5);
+        assertThat(state.fallbacks()).isPositive();
+    }
+
+    /** Records {@code count} sends in the key's shared minute and hour windows, as another replica's script would. */
+    private void spendAsAnotherReplica(int count) {
+        for (int i = 0; i < count; i++) {
+            String member = "other-" + i;
+            redisClient().execute("EVAL", """
+                    local t = redis.call('TIME')
+                    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                    redis.call('ZADD', KEYS[1], now, ARGV[1])
+                    redis.call('ZADD', KEYS[2], now, ARGV[1])
+                    return 1""", "2", "csp:{quota}:m", "csp:{quota}:h", member).await().atMost(PATIENCE);
+        }
+    }
+
+    private ReactiveRedisDataSource redisClient() {
+        return redisClients.get();
+    }
+
+    private List<HttpResponse<byte[]>> coldLeads(int count) {
+        List<HttpResponse<byte[]>> answers = new ArrayList<>();
+        String campaign = uuid();
+        for (int i = 0; i < count; i++) {
+            answers.add(ConcurrentGets.get(proxy.resolve(leadPath(campaign, uuid()))));
+        }
+        return answers;
+    }
+}

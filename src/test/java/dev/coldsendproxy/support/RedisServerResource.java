@@ -1,0 +1,38 @@
+package dev.coldsendproxy.support;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A private Redis for a {@code @QuarkusTest}, with the proxy's Redis tier switched on against it
+ * and short, test-friendly probe and command bounds. Inject the server with {@link InjectRedisServer}
+ * to kill and restart it.
+ */
+public class RedisServerResource implements QuarkusTestResourceLifecycleManager {
+
+    private RedisServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = RedisServer.start();
+        return Map.of(
+                "proxy.redis.enabled", "true",
+                "quarkus.redis.hosts", server.url(),
+                "proxy.redis.timeout", "1s",
+                "proxy.redis.probe-interval", "100ms");
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(server, new TestInjector.AnnotatedAndMatchesType(InjectRedisServer.class,
+                RedisServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
