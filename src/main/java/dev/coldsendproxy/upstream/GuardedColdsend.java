@@ -6,6 +6,7 @@ import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
@@ -18,6 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * The per-attempt policies around one Coldsend call, applied by SmallRye Fault Tolerance from the
  * outside in: retry, circuit breaker, timeout (per attempt), bulkhead. The overall deadline sits one
  * bean further out, in {@link ColdsendClient}, because a {@code @Timeout} here bounds each attempt.
+ *
+ * <p>The breaker ignores what says nothing about Coldsend's health: its 4xx answers, 429s, our own
+ * quota refusals, and a full bulkhead (a burst of our own callers, measured by bench/ scenario c to
+ * open the breaker against a healthy Coldsend before this was excluded).
  *
  * <p>Defaults below are tunable with the standard keys, e.g.
  * {@code quarkus.fault-tolerance."dev.coldsendproxy.upstream.GuardedColdsend/fetch".retry.max-retries}.
@@ -39,7 +44,8 @@ class GuardedColdsend {
             retryOn = { UpstreamUnavailableException.class, UpstreamServerErrorException.class, TimeoutException.class })
     @ExponentialBackoff(factor = 2, maxDelay = 1000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
-            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class })
+            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class,
+                    BulkheadException.class })
     @CircuitBreakerName(BREAKER)
     @Timeout(2000)
     @Bulkhead(value = 16, waitingTaskQueue = 32)

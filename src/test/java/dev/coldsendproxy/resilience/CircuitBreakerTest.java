@@ -4,14 +4,20 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
 import dev.coldsendproxy.support.ColdsendStubResource;
+import dev.coldsendproxy.support.ConcurrentGets;
 import dev.coldsendproxy.support.ProxyTestBase;
 import dev.coldsendproxy.upstream.ColdsendClient;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -27,6 +33,9 @@ class CircuitBreakerTest extends ProxyTestBase {
 
     @Inject
     ColdsendClient upstream;
+
+    @TestHTTPResource("/")
+    URI proxy;
 
     @Test
     void opensAfterFailuresAndAnswers503FastWithoutCallingColdsend() {
@@ -93,6 +102,20 @@ class CircuitBreakerTest extends ProxyTestBase {
     }
 
     /** Fails cold requests until the breaker opens (4 failed attempts: 2 requests of 3 attempts each, normally). */
+    @Test
+    void doesNotOpenWhenOnlyTheBulkheadIsFull() {
+        String campaign = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(uuid())).withFixedDelay(100));
+
+        List<HttpResponse<byte[]>> answers = ConcurrentGets.getAll(IntStream.range(0, 24)
+                .mapToObj(i -> proxy.resolve(leadPath(campaign, uuid()))).toList());
+
+        assertThat(answers).filteredOn(answer -> answer.statusCode() == 503).as("turned away by the full bulkhead")
+                .isNotEmpty();
+        assertThat(answers).filteredOn(answer -> answer.statusCode() == 200).isNotEmpty();
+        assertThat(upstream.breakerState()).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
     private void openTheBreaker(String campaign) {
         upstreamAnswersEveryLead(error(500, "boom"));
         for (int i = 0; i < 4 && upstream.breakerState() != CircuitBreakerState.OPEN; i++) {
