@@ -16,6 +16,8 @@
 #   BENCH_PROFILE=1       JFR profile of the proxy's hot-hit path after scenario (a); 0 to skip
 #   BENCH_MEMORY_LEADS=100000    leads cached in scenario (e)
 #   BENCH_PRIME=10        seconds of unrecorded hot load per server first (JIT); 0 to skip
+#   BENCH_PROXY_ACCESS_LOG_LEVEL=WARN  the proxy's access lines are off like NGINX's (access_log off) and
+#                         Varnish's (no varnishncsa); INFO measures the proxy with one access line per request
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,7 +109,9 @@ start_proxy() { # name [extra env...]
   env -i PATH="$PATH" HOME="$HOME" \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="${PORT[$name]}" \
     COLDSEND_BASE_URL="http://127.0.0.1:${PORT[stub]}" COLDSEND_API_KEY="$API_KEY" \
-    PROXY_AUTH_MODE=none COLDSEND_QUOTA_PER_MINUTE=1000000 COLDSEND_QUOTA_PER_HOUR=2000000 "$@" \
+    PROXY_AUTH_MODE=none COLDSEND_QUOTA_PER_MINUTE=1000000 COLDSEND_QUOTA_PER_HOUR=2000000 \
+    QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL="${BENCH_PROXY_ACCESS_LOG_LEVEL:-WARN}" "$@" \
     java -jar "$JAR" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"

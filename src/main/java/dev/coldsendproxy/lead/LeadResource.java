@@ -20,6 +20,7 @@ import jakarta.ws.rs.Path;
 /**
  * Coldsend's lead route, unchanged for consumers: same path, same 200 body byte for byte, same
  * error shape; only the base URL and the key differ. Runs on the event loop and never blocks.
+ * Fresh hits are answered before this by {@link FreshHitRoute}; everything else arrives here.
  */
 @Path("/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}")
 public class LeadResource {
@@ -59,17 +60,7 @@ public class LeadResource {
             consumer = consumers.authenticate(apiKey);
             key = LeadIds.parse(campaignId, leadId);
             boolean revalidate = EntityTags.noCache(cacheControl);
-            if (!revalidate) {
-                CachedLead fresh = leads.freshOrNull(key);
-                if (fresh != null) {
-                    RestResponse<byte[]> response = respond(fresh, CacheOutcome.HIT, leads.ageSeconds(fresh), consumer,
-                            ifNoneMatch);
-                    telemetry.answered(requestId, consumer.name(), key, CacheOutcome.HIT, response.getStatus(),
-                            RequestTrace.NO_UPSTREAM_STATUS, start);
-                    return Uni.createFrom().item(response);
-                }
-            }
-            return fetch(key, consumer, new RequestTrace(requestId, revalidate), ifNoneMatch, start);
+            return fetch(key, consumer, new RequestTrace(requestId, revalidate), ifNoneMatch, http, start);
         } catch (RuntimeException e) {
             telemetry.rejected(requestId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS, start);
             throw e;
@@ -77,11 +68,11 @@ public class LeadResource {
     }
 
     private Uni<RestResponse<byte[]>> fetch(LeadKey key, Consumer consumer, RequestTrace trace, String ifNoneMatch,
-            long start) {
+            HttpServerResponse http, long start) {
         return leads.fetch(key, consumer, trace)
                 .map(reply -> {
                     RestResponse<byte[]> response = respond(reply.lead(), reply.outcome(), reply.ageSeconds(), consumer,
-                            ifNoneMatch);
+                            ifNoneMatch, http);
                     telemetry.answered(trace.requestId(), consumer.name(), key, reply.outcome(), response.getStatus(),
                             trace.upstreamStatus(), start);
                     return response;
@@ -91,20 +82,14 @@ public class LeadResource {
     }
 
     private RestResponse<byte[]> respond(CachedLead lead, CacheOutcome outcome, long age, Consumer consumer,
-            String ifNoneMatch) {
+            String ifNoneMatch, HttpServerResponse http) {
         Budget budget = quota.budget(consumer.name(), consumer.share());
-        boolean notModified = lead.status() == 200 && EntityTags.noneMatchFails(ifNoneMatch, lead.etag());
-        RestResponse.ResponseBuilder<byte[]> builder = notModified
-                ? RestResponse.ResponseBuilder.<byte[]>create(304)
-                : RestResponse.ResponseBuilder.<byte[]>create(lead.status()).entity(lead.body())
-                        .header("Content-Type", "application/json");
-        return builder
-                .header("X-Cache", outcome.header())
-                .header("Age", age)
-                .header("ETag", lead.etag())
-                .header("RateLimit-Limit", budget.limit())
-                .header("RateLimit-Remaining", budget.remaining())
-                .header("RateLimit-Reset", quota.resetSeconds(budget))
+        LeadHeaders.put(http.headers(), lead, outcome, age, budget, quota.resetSeconds(budget));
+        if (lead.status() == 200 && EntityTags.noneMatchFails(ifNoneMatch, lead.etag())) {
+            return RestResponse.ResponseBuilder.<byte[]>create(304).build();
+        }
+        return RestResponse.ResponseBuilder.<byte[]>create(lead.status()).entity(lead.body())
+                .header("Content-Type", "application/json")
                 .build();
     }
 

@@ -1,0 +1,52 @@
+package dev.coldsendproxy.lead;
+
+import dev.coldsendproxy.cache.CachedLead;
+import dev.coldsendproxy.quota.Budget;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+
+/**
+ * The headers every lead answer carries, written straight onto the Vert.x response by both the
+ * fast hit route and the resource, so the two can never disagree. Names and constant values are
+ * pre-encoded ({@link HttpHeaders#createOptimized}) so a hit does not re-encode them.
+ */
+final class LeadHeaders {
+
+    static final CharSequence X_API_KEY = HttpHeaders.createOptimized("X-API-Key");
+    static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+    static final CharSequence IF_NONE_MATCH = HttpHeaders.createOptimized("If-None-Match");
+    static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
+    static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+    static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+    private static final CharSequence X_CACHE = HttpHeaders.createOptimized("X-Cache");
+    private static final CharSequence AGE = HttpHeaders.createOptimized("Age");
+    private static final CharSequence ETAG = HttpHeaders.createOptimized("ETag");
+    private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+    private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+    private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+    private static final CharSequence[] OUTCOMES = outcomes();
+
+    private LeadHeaders() {
+    }
+
+    /** Cache outcome, age, validator and the consumer's own budget (IETF RateLimit fields). */
+    static void put(MultiMap headers, CachedLead lead, CacheOutcome outcome, long ageSeconds, Budget budget,
+            long resetSeconds) {
+        headers.set(X_CACHE, OUTCOMES[outcome.ordinal()])
+                .set(AGE, Long.toString(ageSeconds))
+                .set(ETAG, lead.etag())
+                .set(LIMIT, Integer.toString(budget.limit()))
+                .set(REMAINING, Integer.toString(budget.remaining()))
+                .set(RESET, Long.toString(resetSeconds));
+    }
+
+    private static CharSequence[] outcomes() {
+        CacheOutcome[] outcomes = CacheOutcome.values();
+        CharSequence[] values = new CharSequence[outcomes.length];
+        for (CacheOutcome outcome : outcomes) {
+            values[outcome.ordinal()] = HttpHeaders.createOptimized(outcome.header());
+        }
+        return values;
+    }
+}
