@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -15,7 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The only door to Coldsend: fetches one lead within an overall deadline that bounds every retry
- * and backoff together, and reports the breaker's state for callers and operators.
+ * and backoff together (and any wait for the bulkhead), lets at most 16 lead fetches (each its
+ * attempts one after another) talk to Coldsend at once, and reports the breaker's state. Tunable
+ * as {@code quarkus.fault-tolerance."dev.coldsendproxy.upstream.ColdsendClient/fetchLead".timeout.value}
+ * and {@code ...bulkhead.value} / {@code ...bulkhead.waiting-task-queue}.
  */
 @ApplicationScoped
 public class ColdsendClient {
@@ -45,6 +49,7 @@ public class ColdsendClient {
      * full bulkhead).
      */
     @Timeout(5000)
+    @Bulkhead(value = 16, waitingTaskQueue = 32)
     public Uni<UpstreamAnswer> fetchLead(String campaignId, String leadId, String requestId, AttemptGate gate) {
         String path = "/api/public/v1/campaigns/" + campaignId + "/leads/" + leadId;
         return guarded.fetch(path, requestId, gate);

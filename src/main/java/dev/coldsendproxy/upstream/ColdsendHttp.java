@@ -2,6 +2,7 @@ package dev.coldsendproxy.upstream;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.smallrye.mutiny.Uni;
@@ -63,7 +64,9 @@ class ColdsendHttp {
     Uni<UpstreamAnswer> get(String path, String requestId) {
         return Uni.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+            AtomicBoolean over = new AtomicBoolean();
             emitter.onTermination(() -> {
+                over.set(true);
                 HttpClientRequest request = inFlight.getAndSet(null);
                 if (request != null) {
                     request.reset();
@@ -89,6 +92,13 @@ class ColdsendHttp {
                 }
                 HttpClientRequest request = opened.result();
                 inFlight.set(request);
+                if (over.get()) {
+                    // Timed out or cancelled while waiting for a connection: never send it.
+                    if (inFlight.compareAndSet(request, null)) {
+                        request.reset();
+                    }
+                    return;
+                }
                 request.send().onComplete(sent -> {
                     if (sent.failed()) {
                         inFlight.set(null);

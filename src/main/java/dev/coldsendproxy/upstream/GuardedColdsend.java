@@ -2,11 +2,9 @@ package dev.coldsendproxy.upstream;
 
 import java.time.temporal.ChronoUnit;
 
-import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
@@ -17,12 +15,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The per-attempt policies around one Coldsend call, applied by SmallRye Fault Tolerance from the
- * outside in: retry, circuit breaker, timeout (per attempt), bulkhead. The overall deadline sits one
- * bean further out, in {@link ColdsendClient}, because a {@code @Timeout} here bounds each attempt.
+ * outside in: retry, circuit breaker, timeout (per attempt). The overall deadline and the bulkhead
+ * sit one bean further out, in {@link ColdsendClient}: a {@code @Timeout} here bounds each attempt,
+ * and a bulkhead here would let its rejections reach the breaker, which records {@code skipOn}
+ * exceptions as successes (diluting the failure ratio while Coldsend hangs) and everything else as
+ * failures (opening against a healthy Coldsend during a burst of our own callers).
  *
- * <p>The breaker ignores what says nothing about Coldsend's health: its 4xx answers, 429s, our own
- * quota refusals, and a full bulkhead (a burst of our own callers, measured by bench/ scenario c to
- * open the breaker against a healthy Coldsend before this was excluded).
+ * <p>The breaker does not count what says nothing about Coldsend's health against it: its 4xx
+ * answers, 429s and our own quota refusals.
  *
  * <p>Defaults below are tunable with the standard keys, e.g.
  * {@code quarkus.fault-tolerance."dev.coldsendproxy.upstream.GuardedColdsend/fetch".retry.max-retries}.
@@ -44,11 +44,9 @@ class GuardedColdsend {
             retryOn = { UpstreamUnavailableException.class, UpstreamServerErrorException.class, TimeoutException.class })
     @ExponentialBackoff(factor = 2, maxDelay = 1000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
-            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class,
-                    BulkheadException.class })
+            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class })
     @CircuitBreakerName(BREAKER)
     @Timeout(2000)
-    @Bulkhead(value = 16, waitingTaskQueue = 32)
     Uni<UpstreamAnswer> fetch(String path, String requestId, AttemptGate gate) {
         return Uni.createFrom().deferred(gate::beforeAttempt)
                 .chain(() -> http.get(path, requestId))
@@ -66,6 +64,7 @@ class GuardedColdsend {
             return answer;
         }
         if (status == 404) {
+            LeadBodyCheck.requireColdsendError(answer.body());
             return answer;
         }
         Long retryAfter = answer.rateLimit().retryAfterSeconds();

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 /**
- * Decides whether a 200 body is a lead worth caching: one complete JSON object with a string
- * {@code lead_id}. Streams the tokens once, builds no tree, and never rewrites the bytes.
+ * Decides whether an answer is worth caching: a 200 must be one complete JSON object with a string
+ * {@code lead_id}, a 404 one with a {@code detail}. Streams the tokens once, builds no tree, and never rewrites the bytes.
  */
 final class LeadBodyCheck {
 
@@ -41,6 +41,35 @@ final class LeadBodyCheck {
         } catch (IOException e) {
             throw notALead("is not valid JSON");
         }
+    }
+
+    /**
+     * A 404 is cached as Coldsend's answer only when it is Coldsend's error shape (a JSON object
+     * with {@code detail}), not an edge's or load balancer's page for a path it does not know.
+     *
+     * @throws UpstreamBadAnswerException otherwise
+     */
+    static void requireColdsendError(byte[] body) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notColdsends();
+            }
+            boolean hasDetail = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                hasDetail |= "detail".equals(parser.currentName());
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            if (!hasDetail || parser.nextToken() != null) {
+                throw notColdsends();
+            }
+        } catch (IOException e) {
+            throw notColdsends();
+        }
+    }
+
+    private static UpstreamBadAnswerException notColdsends() {
+        return new UpstreamBadAnswerException("Coldsend's 404 answer is not a Coldsend error (no JSON detail)");
     }
 
     private static UpstreamBadAnswerException notALead(String why) {

@@ -122,6 +122,20 @@ class FaultInjectionTest extends ProxyTestBase {
     }
 
     @Test
+    void refusesANotFoundPageThatIsNotColdsendsAndDoesNotCacheIt() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, aResponse().withStatus(404).withHeader("Content-Type", "text/html")
+                .withBody("<html><h1>404 Not Found</h1>nginx</html>"));
+
+        assertThat(given().get(leadPath(campaign, leadId)).statusCode()).isEqualTo(502);
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+
+        assertThat(given().get(leadPath(campaign, leadId)).statusCode()).isEqualTo(200);
+        assertThat(upstreamCalls(campaign, leadId)).isEqualTo(2);
+    }
+
+    @Test
     void refusesAnOversizedBodyDeclaredByContentLength() {
         String campaign = uuid();
         String leadId = uuid();

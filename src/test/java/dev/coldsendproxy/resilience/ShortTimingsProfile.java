@@ -29,13 +29,15 @@ public class ShortTimingsProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>();
         config.put(GUARDED + "timeout.value", String.valueOf(ATTEMPT_MILLIS));
-        config.put(GUARDED + "retry.delay", "20");
+        // The production backoff (100 ms doubling): a reset attempt's connection is closed on the
+        // stub's side before its retry arrives, so the stub's count of open requests is exact.
+        config.put(GUARDED + "retry.delay", "100");
         config.put(GUARDED + "retry.jitter", "10");
-        config.put(GUARDED + "exponential-backoff.max-delay", "100");
+        config.put(GUARDED + "exponential-backoff.max-delay", "200");
         config.put(GUARDED + "circuit-breaker.request-volume-threshold", "4");
         config.put(GUARDED + "circuit-breaker.delay", String.valueOf(BREAKER_DELAY_MILLIS));
-        config.put(GUARDED + "bulkhead.value", String.valueOf(BULKHEAD));
-        config.put(GUARDED + "bulkhead.waiting-task-queue", String.valueOf(QUEUE));
+        config.put(DEADLINE + "bulkhead.value", String.valueOf(BULKHEAD));
+        config.put(DEADLINE + "bulkhead.waiting-task-queue", String.valueOf(QUEUE));
         config.put(DEADLINE + "timeout.value", String.valueOf(DEADLINE_MILLIS));
         config.put("coldsend.http.idle-timeout", ATTEMPT_MILLIS + "ms");
         config.put("coldsend.http.max-body-bytes", "65536");
