@@ -73,10 +73,25 @@ public class LeadCache {
      *         whether this caller's loader ran
      */
     public Load load(LeadKey key, Supplier<? extends CompletionStage<Fetched>> loader) {
+        return load(key, null, loader);
+    }
+
+    /**
+     * As {@link #load(LeadKey, Supplier)}, for a caller that saw {@code seen} (stale, or null when
+     * absent): if a fresh answer was stored after it looked (a load that finished in between), that
+     * answer is shared instead of calling Coldsend again.
+     */
+    public Load load(LeadKey key, CachedLead seen, Supplier<? extends CompletionStage<Fetched>> loader) {
         CompletableFuture<CachedLead> created = new CompletableFuture<>();
         CompletableFuture<CachedLead> shared = loading.putIfAbsent(key, created);
         if (shared != null) {
             return new Load(shared.copy(), false);
+        }
+        CachedLead current = entries.getIfPresent(key);
+        if (current != null && current != seen && isFresh(current)) {
+            loading.remove(key, created);
+            created.complete(current);
+            return new Load(created.copy(), false);
         }
         CompletionStage<Fetched> started;
         try {

@@ -65,16 +65,16 @@ public class LeadService {
             if (cache.isFresh(stored)) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
-            if (refreshAhead) {
-                cache.load(key, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
+            if (quota.budgetLow()) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
-            if (quota.budgetLow()) {
+            if (refreshAhead) {
+                cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
                 return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
             }
         }
         AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
-        LeadCache.Load load = cache.load(key, () -> loadFromUpstream(key, consumer, trace, source));
+        LeadCache.Load load = cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, source));
         return Uni.createFrom().completionStage(load.result())
                 .map(lead -> reply(lead, outcome(load.leader(), source.get())))
                 .onFailure().recoverWithUni(failure -> stored != null

@@ -62,6 +62,24 @@ class LeadCacheTest {
     }
 
     @Test
+    void sharesAFreshCopyThatArrivedAfterTheCallerLooked() {
+        LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
+        LeadKey key = new LeadKey("c", "l");
+        CachedLead seen = cache.peek(key);
+        cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[] { 7 }))).result().join();
+        AtomicInteger loads = new AtomicInteger();
+
+        LeadCache.Load late = cache.load(key, seen, () -> {
+            loads.incrementAndGet();
+            return CompletableFuture.completedFuture(new Fetched(200, new byte[] { 8 }));
+        });
+
+        assertThat(loads).hasValue(0);
+        assertThat(late.leader()).isFalse();
+        assertThat(late.result().join().body()).containsExactly(7);
+    }
+
+    @Test
     void storesNothingWhenALoadFails() {
         LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
         LeadKey key = new LeadKey("c", "l");

@@ -27,8 +27,29 @@ class RefreshAheadTest extends ProxyTestBase {
     public static class RefreshAhead implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("proxy.cache.refresh-ahead", "true");
+            return Map.of("proxy.cache.refresh-ahead", "true",
+                    "coldsend.quota.per-minute", "10", "coldsend.quota.per-hour", "100");
         }
+    }
+
+    @Test
+    void servesStaleWithoutARefreshWhenTheBudgetIsLow() {
+        String campaign = uuid();
+        String known = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(known)));
+        given().get(leadPath(campaign, known)).then().statusCode(200);
+        ticker.advance(Duration.ofSeconds(45));
+        for (int i = 0; i < 8; i++) {
+            given().get(leadPath(campaign, uuid())).then().statusCode(200);
+        }
+        int spent = upstreamCalls();
+
+        assertThat(given().get(leadPath(campaign, known)).header("X-Cache")).isEqualTo("STALE");
+
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> upstreamCalls() == spent);
+        assertThat(given().get(leadPath(campaign, uuid())).header("X-Cache"))
+                .as("the last unit of the budget went to a lead with no answer").isEqualTo("MISS");
     }
 
     @Test
