@@ -28,6 +28,14 @@ import jakarta.inject.Inject;
 public class ConsumerRegistry {
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    /** One digest per event-loop thread: every request in keys mode hashes the presented key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    });
 
     private final AuthMode mode;
     private final List<Registered> registered;
@@ -122,11 +130,7 @@ public class ConsumerRegistry {
     }
 
     static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private record Registered(Consumer consumer, byte[] keyDigest) {
