@@ -1,16 +1,12 @@
 package dev.coldsendproxy.consumer;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
+import dev.coldsendproxy.config.SecretDigest;
 import dev.coldsendproxy.error.ProblemException;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
@@ -27,15 +23,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class ConsumerRegistry {
 
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    /** One digest per event-loop thread: every request in keys mode hashes the presented key. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    });
 
     private final AuthMode mode;
     private final List<Registered> registered;
@@ -67,10 +54,10 @@ public class ConsumerRegistry {
         if (presentedKey == null || presentedKey.isEmpty()) {
             throw new ProblemException(401, "API key required: send your proxy key in the X-API-Key header");
         }
-        byte[] digest = sha256(presentedKey);
+        byte[] digest = SecretDigest.sha256(presentedKey);
         Consumer match = null;
         for (Registered candidate : registered) {
-            if (MessageDigest.isEqual(candidate.keyDigest(), digest)) {
+            if (candidate.key().matches(digest)) {
                 match = candidate.consumer();
             }
         }
@@ -115,24 +102,15 @@ public class ConsumerRegistry {
         for (Map.Entry<String, ConsumerConfig.Entry> entry : sorted.entrySet()) {
             String name = entry.getKey();
             String hex = entry.getValue().keySha256()
-                    .map(String::trim).map(value -> value.toLowerCase(java.util.Locale.ROOT))
                     .orElseThrow(() -> new ConfigurationException("proxy.consumers." + name
                             + ".key-sha256 is missing: every consumer needs the SHA-256 of its key"));
-            if (!SHA256_HEX.matcher(hex).matches()) {
-                throw new ConfigurationException("proxy.consumers." + name
-                        + ".key-sha256 must be 64 hex characters (a SHA-256 digest), got " + hex.length()
-                        + " characters");
-            }
+            SecretDigest key = SecretDigest.parse("proxy.consumers." + name + ".key-sha256", hex);
             double share = entry.getValue().upstreamShare().orElse(defaultShare);
-            result.add(new Registered(new Consumer(name, share), HexFormat.of().parseHex(hex)));
+            result.add(new Registered(new Consumer(name, share), key));
         }
         return List.copyOf(result);
     }
 
-    static byte[] sha256(String key) {
-        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private record Registered(Consumer consumer, byte[] keyDigest) {
+    private record Registered(Consumer consumer, SecretDigest key) {
     }
 }

@@ -8,12 +8,13 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.coldsendproxy.config.SecretDigest;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** The admin token is checked against its digest only; no digest means no admin access at all. */
 class AdminTokenTest {
 
-    private static final String DIGEST = HexFormat.of().formatHex(AdminToken.sha256("s3cret"));
+    private static final String DIGEST = HexFormat.of().formatHex(SecretDigest.sha256("s3cret"));
 
     @Test
     void acceptsTheBearerTokenWhoseDigestIsConfigured() {
