@@ -1,8 +1,5 @@
 package dev.coldsendproxy.admin;
 
-import java.util.Locale;
-import java.util.UUID;
-
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.cluster.PurgeBus;
@@ -110,19 +107,11 @@ public class AdminRoutes {
 
     /** The path parameter in canonical lower case, or null after answering 400. */
     private static String uuid(RoutingContext rc, String name) {
-        String value = rc.pathParam(name);
-        if (value != null && value.length() == 36) {
-            try {
-                String canonical = value.toLowerCase(Locale.ROOT);
-                if (UUID.fromString(canonical).toString().equals(canonical)) {
-                    return canonical;
-                }
-            } catch (IllegalArgumentException e) {
-                // answered below
-            }
+        String canonical = LeadKey.canonicalId(rc.pathParam(name));
+        if (canonical == null) {
+            problem(rc, 400, name + " must be a UUID such as 3f2b8c1e-8d4a-4c7e-9b1f-2a6d5e7c9f01");
         }
-        problem(rc, 400, name + " must be a UUID such as 3f2b8c1e-8d4a-4c7e-9b1f-2a6d5e7c9f01");
-        return null;
+        return canonical;
     }
 
     private static void problem(RoutingContext rc, int status, String detail) {
