@@ -9,18 +9,6 @@ import io.smallrye.mutiny.Uni;
  */
 public interface AttemptGate {
 
-    /** Lets every attempt through; for callers outside any budget. */
-    AttemptGate OPEN = new AttemptGate() {
-        @Override
-        public Uni<Void> beforeAttempt() {
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public void afterAnswer(int status, RateLimitHeaders headers) {
-        }
-    };
-
     /**
      * Called just before a request is sent; asynchronous so that a budget shared between replicas
      * (in Redis) can be asked without blocking the event loop.

@@ -8,9 +8,6 @@ import io.vertx.core.MultiMap;
  */
 public record RateLimitHeaders(Long limit, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
 
-    /** No rate-limit information (a transport failure, or an upstream that sent none). */
-    public static final RateLimitHeaders NONE = new RateLimitHeaders(null, null, null, null);
-
     /** Seconds from now until {@code X-RateLimit-Reset} (at least 1), or null when Coldsend sent none. */
     public Long secondsUntilReset() {
         if (resetEpochSeconds == null) {
