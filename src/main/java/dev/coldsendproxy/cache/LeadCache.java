@@ -56,12 +56,27 @@ public class LeadCache {
 
     /** Whether the entry is still within its TTL (a hit), rather than only kept for emergencies. */
     public boolean isFresh(CachedLead lead) {
-        return ticker.read() - lead.fetchedAtNanos() < freshNanos(lead);
+        return isFresh(lead, ticker.read());
+    }
+
+    /** {@link #isFresh(CachedLead)} at {@code now} (a {@link #now()} reading), so a hit reads the clock once. */
+    public boolean isFresh(CachedLead lead, long now) {
+        return now - lead.fetchedAtNanos() < freshNanos(lead);
     }
 
     /** Whole seconds since the upstream produced this answer, for the {@code Age} header. */
     public long ageSeconds(CachedLead lead) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toSeconds(ticker.read() - lead.fetchedAtNanos()));
+        return ageSeconds(lead, ticker.read());
+    }
+
+    /** {@link #ageSeconds(CachedLead)} at {@code now} (a {@link #now()} reading). */
+    public long ageSeconds(CachedLead lead, long now) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toSeconds(now - lead.fetchedAtNanos()));
+    }
+
+    /** The cache's clock, in nanoseconds: the time base of TTLs, ages and quota windows. */
+    public long now() {
+        return ticker.read();
     }
 
     /**

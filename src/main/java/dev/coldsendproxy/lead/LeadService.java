@@ -45,14 +45,19 @@ public class LeadService {
     }
 
     /** The stored answer if it is fresh, else null: the allocation-free fast path of the route. */
-    CachedLead freshOrNull(LeadKey key) {
+    CachedLead freshOrNull(LeadKey key, long now) {
         CachedLead stored = cache.peek(key);
-        return stored != null && cache.isFresh(stored) ? stored : null;
+        return stored != null && cache.isFresh(stored, now) ? stored : null;
     }
 
-    /** Whole seconds since Coldsend produced this answer. */
-    long ageSeconds(CachedLead lead) {
-        return cache.ageSeconds(lead);
+    /** Whole seconds at {@code now} since Coldsend produced this answer. */
+    long ageSeconds(CachedLead lead, long now) {
+        return cache.ageSeconds(lead, now);
+    }
+
+    /** The clock of TTLs, ages and quota windows; the fast path reads it once per hit. */
+    long now() {
+        return cache.now();
     }
 
     /**

@@ -119,8 +119,12 @@ public class QuotaGovernor {
      * changed: the view is recomputed only after a send or once time frees a unit.
      */
     public Budget budget(String consumer, double share) {
+        return budget(consumer, share, ticker.read());
+    }
+
+    /** {@link #budget(String, double)} at {@code now}, a reading of the same clock, so a hit reads it once. */
+    public Budget budget(String consumer, double share, long now) {
         Share mine = share(consumer, share);
-        long now = ticker.read();
         Budget view = mine.view;
         if (view != null && now < view.validUntilNanos()) {
             return view;

@@ -5,7 +5,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.resteasy.reactive.RestResponse;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,22 +24,23 @@ import dev.coldsendproxy.cache.BenchCaches;
 import dev.coldsendproxy.cache.CachedLead;
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
-import dev.coldsendproxy.consumer.BenchConsumers;
 import dev.coldsendproxy.lead.BenchRoute;
 import dev.coldsendproxy.quota.BenchQuota;
 import dev.coldsendproxy.quota.QuotaGovernor;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
 /**
  * The proxy's cache-hit path without the network, so a regression in lookup or response
  * assembly shows up here before it shows up in wrk numbers. Everything is the production code:
- * {@link LeadCache} (Caffeine, system ticker), the real {@code LeadResource.respond} and the real
- * resource method {@code LeadResource.get}; only CDI and the HTTP server are absent.
+ * {@link LeadCache} (Caffeine, system ticker) and the fast hit route's own work
+ * ({@code FreshHitRoute.hit}: path, lookup, budget, headers); only CDI and the HTTP server are absent.
  *
  * <ul>
  * <li>{@code lookupHot}: peek + isFresh + ageSeconds for one lead (scenario a of bench/run.sh);</li>
  * <li>{@code lookupZipf}: the same over 10,000 leads asked for with Zipf(1.0) frequencies, fixed seed;</li>
- * <li>{@code respondHit}: the RestResponse with its seven headers for a cached lead;</li>
- * <li>{@code routeGet}: the whole resource method for a hit, subscribed as RESTEasy Reactive does.</li>
+ * <li>{@code hitHot}: the route's work for a hit on one lead, from the request path to the six
+ * headers on a new Vert.x header map (as each response has);</li>
+ * <li>{@code hitZipf}: the same over the Zipf sequence.</li>
  * </ul>
  *
  * Run with {@code bench/jmh/run.sh} (add {@code -prof gc} to see bytes allocated per hit).
@@ -60,9 +60,8 @@ public class HitPathBenchmark {
     QuotaGovernor quota;
     BenchRoute route;
     LeadKey hotKey;
-    CachedLead hotLead;
     LeadKey[] keys;
-    String[][] rawIds;
+    String[] paths;
     int[] zipf;
     int next;
 
@@ -71,19 +70,18 @@ public class HitPathBenchmark {
         Ticker ticker = Ticker.systemTicker();
         cache = BenchCaches.leadCache(ticker);
         quota = BenchQuota.governor(ticker);
-        route = new BenchRoute(cache, quota, BenchConsumers.anonymous(), BenchCaches.config());
+        route = new BenchRoute(cache, quota, BenchCaches.config());
         Random random = new Random(42);
         String campaign = new UUID(random.nextLong(), random.nextLong()).toString();
         keys = new LeadKey[LEADS];
-        rawIds = new String[LEADS][];
+        paths = new String[LEADS];
         for (int i = 0; i < LEADS; i++) {
             String lead = new UUID(random.nextLong(), random.nextLong()).toString();
             keys[i] = new LeadKey(campaign, lead);
-            rawIds[i] = new String[] { campaign, lead };
+            paths[i] = "/api/public/v1/campaigns/" + campaign + "/leads/" + lead;
             BenchCaches.store(cache, keys[i], body(lead));
         }
         hotKey = keys[0];
-        hotLead = cache.peek(hotKey);
         zipf = zipfSequence(random);
     }
 
@@ -108,16 +106,13 @@ public class HitPathBenchmark {
     }
 
     @Benchmark
-    public RestResponse<byte[]> respondHit() {
-        return route.respondHit(hotLead, cache.ageSeconds(hotLead));
+    public CachedLead hitHot() {
+        return route.hit(paths[0], HeadersMultiMap.httpHeaders());
     }
 
     @Benchmark
-    public void routeGet(Blackhole blackhole) {
-        String[] ids = rawIds[zipf[next++ & (SEQUENCE - 1)]];
-        route.get(ids[0], ids[1]).subscribe().with(blackhole::consume, failure -> {
-            throw new IllegalStateException("the benchmark left the hit path", failure);
-        });
+    public CachedLead hitZipf() {
+        return route.hit(paths[zipf[next++ & (SEQUENCE - 1)]], HeadersMultiMap.httpHeaders());
     }
 
     /** Indices 0..LEADS-1 drawn with probability proportional to 1/rank. */

@@ -1,0 +1,38 @@
+package dev.coldsendproxy.lead;
+
+import dev.coldsendproxy.cache.LeadKey;
+
+/**
+ * Reads the two ids straight out of a lead path, so that {@link FreshHitRoute} can be a plain
+ * prefix route: a Vert.x route with path parameters runs a regex per request, and its
+ * {@code Matcher} was most of the garbage a cache hit made (docs/benchmarks.md).
+ */
+final class LeadPath {
+
+    /** Every lead path starts so; the fast route listens on this prefix. */
+    static final String PREFIX = "/api/public/v1/campaigns/";
+
+    private static final String LEADS = "/leads/";
+    private static final int ID_LENGTH = 36;
+    private static final int CAMPAIGN_AT = PREFIX.length();
+    private static final int LEADS_AT = CAMPAIGN_AT + ID_LENGTH;
+    private static final int LEAD_AT = LEADS_AT + LEADS.length();
+    private static final int LENGTH = LEAD_AT + ID_LENGTH;
+
+    private LeadPath() {
+    }
+
+    /**
+     * The key of {@code path} when it is exactly {@code PREFIX<uuid>/leads/<uuid>} with two strict
+     * UUIDs ({@link LeadKey#canonicalId}), else null: the caller then leaves the request to
+     * {@link LeadResource}, which answers every other shape with its usual errors.
+     */
+    static LeadKey keyOrNull(String path) {
+        if (path == null || path.length() != LENGTH || !path.startsWith(PREFIX) || !path.startsWith(LEADS, LEADS_AT)) {
+            return null;
+        }
+        String campaignId = LeadKey.canonicalId(path.substring(CAMPAIGN_AT, LEADS_AT));
+        String leadId = LeadKey.canonicalId(path.substring(LEAD_AT));
+        return campaignId == null || leadId == null ? null : new LeadKey(campaignId, leadId);
+    }
+}
