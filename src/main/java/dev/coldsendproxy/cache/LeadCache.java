@@ -42,6 +42,11 @@ public class LeadCache {
         long maxBytes = positive("proxy.cache.max-bytes", config.maxBytes());
         this.entries = Caffeine.newBuilder()
                 .ticker(ticker)
+                // Maintenance (replaying reads into the eviction policy) on the thread that filled
+                // the read buffer, under a try-lock that never waits: handing it to the common pool
+                // woke a pool thread ~4,000 times a second under hot-hit load and took CPU from the
+                // event loop on a 2-core machine (docs/benchmarks.md).
+                .executor(Runnable::run)
                 .maximumWeight(maxBytes)
                 .weigher((LeadKey key, CachedLead lead) -> lead.weight())
                 .expireAfter(new KeptUntilStaleWindowEnds())
