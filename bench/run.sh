@@ -12,14 +12,14 @@
 # Knobs (environment):
 #   BENCH_DURATION=10     seconds per measured wrk run          BENCH_WARMUP=3   seconds of warm-up before each
 #   BENCH_ROUNDS=2        interleaved rounds per scenario       BENCH_CONNECTIONS=64
-#   BENCH_SCENARIOS="a b d c e"  subset to run                 BENCH_SKIP_PACKAGE=1  reuse target/quarkus-app
+#   BENCH_SCENARIOS="a a2 b d c e"  subset to run                 BENCH_SKIP_PACKAGE=1  reuse target/quarkus-app
 #   BENCH_PROFILE=1       JFR profile of the proxy's hot-hit path after scenario (a); 0 to skip
 #   BENCH_MEMORY_LEADS=100000    leads cached in scenario (e)
 #   BENCH_PRIME=10        seconds of unrecorded hot load per server first (JIT); 0 to skip
 #   BENCH_PROXY_ACCESS_LOG_LEVEL=WARN  the proxy's access lines are off like NGINX's (access_log off) and
 #                         Varnish's (no varnishncsa); INFO measures the proxy with one access line per request
 #   BENCH_PROXY_IO_THREADS=1  the proxy's event loops, as deploy/configmap-example.yaml sets them (one per CPU
-#                         of the pod's limit); NGINX runs twice in scenario (a), with worker_processes auto
+#                         of the pod's limit); NGINX runs twice in scenarios (a) and (a2), with worker_processes auto
 #                         (one per core) and with 1 ("nginx-1w"), so each side is seen with one worker
 set -euo pipefail
 
@@ -29,7 +29,7 @@ DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 ROUNDS=${BENCH_ROUNDS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
-SCENARIOS=${BENCH_SCENARIOS:-a b d c e}
+SCENARIOS=${BENCH_SCENARIOS:-a a2 b d c e}
 PRIME=${BENCH_PRIME:-10}
 # Cold misses are sent by at most this many connections: the proxy lets 16 calls plus 32 waiting
 # ones reach Coldsend and answers the rest 503 (and its breaker counts that), see docs/benchmarks.md.
@@ -45,7 +45,7 @@ chmod 755 "$RUN"
 RESULTS=$RUN/results.jsonl
 JAR=$ROOT/target/quarkus-app/quarkus-run.jar
 SERVERS=(proxy nginx varnish)
-# Scenario (a) also measures NGINX with a single worker, the proxy's own configuration.
+# Scenarios (a) and (a2) also measure NGINX with a single worker, the proxy's own configuration.
 HOT_SERVERS=(proxy nginx nginx-1w varnish)
 declare -A PORT PIDS
 STARTED=()
@@ -171,6 +171,18 @@ scenario_a() {
     for server in "${HOT_SERVERS[@]}"; do
       wrk_run a "$server" warm "$WARMUP" hot.lua "$HOT"
       wrk_run a "$server" "$round" "$DURATION" hot.lua "$HOT"
+    done
+  done
+}
+
+# (a2): the hot lead again, each connection pausing BENCH_DELAY_MS (2) after every answer, so every
+# server gets a similar load below its saturation; p99 then compares what each server adds itself.
+scenario_a2() {
+  local round server
+  for round in $(seq 1 "$ROUNDS"); do
+    for server in "${HOT_SERVERS[@]}"; do
+      wrk_run a2 "$server" warm "$WARMUP" hot.lua "$HOT"
+      wrk_run a2 "$server" "$round" "$DURATION" paced.lua "$HOT"
     done
   done
 }
