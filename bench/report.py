@@ -173,6 +173,8 @@ def main():
         "| workers | proxy: %s event loop(s), %s; nginx: worker_processes auto (one per core), nginx-1w: 1 "
         "(scenarios a and a2); varnish: its default thread pools |" % (
             last.get("proxy_io_threads", "default"), last.get("transport", "NIO")),
+        "| placement | %s |" % ("pinned (BENCH_PIN=1): wrk on CPU 0, each server on CPU 1 only"
+                               if last.get("pinned") == "1" else "left to the scheduler"),
         "| load | wrk 1 thread, %s connections, %s s per run, %s interleaved rounds |" % (
             first["connections"], first["duration_s"], first["rounds"]),
         "| load average before / after | %s / %s |" % (first["loadavg"], last["loadavg"]),

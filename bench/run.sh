@@ -21,6 +21,9 @@
 #   BENCH_PROXY_IO_THREADS=1  the proxy's event loops, as deploy/configmap-example.yaml sets them (one per CPU
 #                         of the pod's limit); NGINX runs twice in scenarios (a) and (a2), with worker_processes auto
 #                         (one per core) and with 1 ("nginx-1w"), so each side is seen with one worker
+#   BENCH_PIN=0           1: wrk runs on CPU 0 and every server (all its processes and threads) on CPU 1
+#                         only, so each serves from exactly one core and none shares a core with the load
+#                         generator; the default leaves placement to the scheduler, as in production
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +34,7 @@ ROUNDS=${BENCH_ROUNDS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 SCENARIOS=${BENCH_SCENARIOS:-a a2 b d c e}
 PRIME=${BENCH_PRIME:-10}
+if [[ ${BENCH_PIN:-0} == 1 ]]; then ON_SERVER_CPU=(taskset -c 1); ON_CLIENT_CPU=(taskset -c 0); else ON_SERVER_CPU=(); ON_CLIENT_CPU=(); fi
 # Cold misses are sent by at most this many connections: the proxy lets 16 calls plus 32 waiting
 # ones reach Coldsend and answers the rest 503 (and its breaker counts that), see docs/benchmarks.md.
 FILL_CONNECTIONS=16
@@ -118,7 +122,7 @@ start_proxy() { # name [extra env...]
     QUARKUS_MANAGEMENT_PORT="$(free_port)" \
     QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL="${BENCH_PROXY_ACCESS_LOG_LEVEL:-WARN}" \
     QUARKUS_HTTP_IO_THREADS="${BENCH_PROXY_IO_THREADS:-1}" "$@" \
-    java -jar "$JAR" > "$RUN/$name.log" 2>&1 &
+    "${ON_SERVER_CPU[@]}" java -jar "$JAR" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
 }
@@ -134,7 +138,7 @@ start_nginx() { # name worker_processes
   mkdir -p "$RUN/$name/nginx-cache"
   render "$BENCH/nginx.conf" "$RUN/$name/nginx.conf" "$name" "$RUN/$name"
   sed -i "s/^worker_processes auto;/worker_processes $2;/" "$RUN/$name/nginx.conf"
-  nginx -p "$RUN/$name" -c "$RUN/$name/nginx.conf" > "$RUN/$name.log" 2>&1 &
+  "${ON_SERVER_CPU[@]}" nginx -p "$RUN/$name" -c "$RUN/$name/nginx.conf" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
 }
@@ -142,7 +146,7 @@ start_nginx() { # name worker_processes
 start_varnish() {
   PORT[varnish]=$(free_port)
   render "$BENCH/default.vcl" "$RUN/default.vcl" varnish
-  varnishd -F -n "$RUN/varnish" -a "127.0.0.1:${PORT[varnish]}" -T none -f "$RUN/default.vcl" \
+  "${ON_SERVER_CPU[@]}" varnishd -F -n "$RUN/varnish" -a "127.0.0.1:${PORT[varnish]}" -T none -f "$RUN/default.vcl" \
     -s malloc,1g > "$RUN/varnish.log" 2>&1 &
   PIDS[varnish]=$!; STARTED+=($!)
   await_port "${PORT[varnish]}" varnish "${PIDS[varnish]}"
@@ -154,7 +158,7 @@ wrk_run() { # scenario server round seconds lua path [env...]
   local before after out
   before=$(stub_total)
   out=$(env BENCH_LUA="$BENCH/lua" "$@" python3 "$BENCH/cpu.py" --server "${PIDS[$server]}" --stub "${PIDS[stub]}" -- \
-    wrk -t1 -c"${CONNS:-$CONNECTIONS}" -d"${seconds}s" -s "$BENCH/lua/$lua" "http://127.0.0.1:${PORT[$server]}$path")
+    "${ON_CLIENT_CPU[@]}" wrk -t1 -c"${CONNS:-$CONNECTIONS}" -d"${seconds}s" -s "$BENCH/lua/$lua" "http://127.0.0.1:${PORT[$server]}$path")
   after=$(stub_total)
   printf '%s\n' "$out" >> "$RUN/wrk.log"
   if [[ $round != warm ]]; then
@@ -316,10 +320,10 @@ machine() {
   python3 - "$1" "$(nproc)" "$model" "$(free -m | awk '/^Mem:/ {print $2}')" \
     "$(java -version 2>&1 | sed -n 2p)" "$(cat /proc/loadavg)" "$(nginx -v 2>&1)" "$(varnishd -V 2>&1 | head -1)" \
     "$(wrk -v 2>&1 | head -1)" "$DURATION" "$ROUNDS" "$CONNECTIONS" "$(git -C "$ROOT" rev-parse --short HEAD)" \
-    "${BENCH_PROXY_IO_THREADS:-1}" "$(transport)" <<'EOF'
+    "${BENCH_PROXY_IO_THREADS:-1}" "$(transport)" "${BENCH_PIN:-0}" <<'EOF'
 import json, sys
 keys = ["when", "nproc", "cpu", "memory_mib", "jdk", "loadavg", "nginx", "varnish", "wrk", "duration_s", "rounds",
-        "connections", "commit", "proxy_io_threads", "transport"]
+        "connections", "commit", "proxy_io_threads", "transport", "pinned"]
 print(json.dumps({"kind": "machine", **dict(zip(keys, sys.argv[1:]))}))
 EOF
 }
