@@ -169,27 +169,21 @@ wrk_run() { # scenario server round seconds lua path [env...]
 
 HOT=/api/public/v1/campaigns/3f2b8c1e-8d4a-4c7e-9b1f-2a6d5e7c9f01/leads/9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
 
-scenario_a() {
+hot_rounds() { # scenario lua: interleaved rounds over the hot lead, NGINX with one worker included
   local round server
   for round in $(seq 1 "$ROUNDS"); do
     for server in "${HOT_SERVERS[@]}"; do
-      wrk_run a "$server" warm "$WARMUP" hot.lua "$HOT"
-      wrk_run a "$server" "$round" "$DURATION" hot.lua "$HOT"
+      wrk_run "$1" "$server" warm "$WARMUP" hot.lua "$HOT"
+      wrk_run "$1" "$server" "$round" "$DURATION" "$2" "$HOT"
     done
   done
 }
 
+scenario_a() { hot_rounds a hot.lua; }
+
 # (a2): the hot lead again, each connection pausing BENCH_DELAY_MS (2) after every answer, so every
 # server gets a similar load below its saturation; p99 then compares what each server adds itself.
-scenario_a2() {
-  local round server
-  for round in $(seq 1 "$ROUNDS"); do
-    for server in "${HOT_SERVERS[@]}"; do
-      wrk_run a2 "$server" warm "$WARMUP" hot.lua "$HOT"
-      wrk_run a2 "$server" "$round" "$DURATION" paced.lua "$HOT"
-    done
-  done
-}
+scenario_a2() { hot_rounds a2 paced.lua; }
 
 profile_hot() {
   log "profiling the proxy's hot-hit path with JFR for $DURATION s"
