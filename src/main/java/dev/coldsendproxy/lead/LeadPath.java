@@ -4,8 +4,8 @@ import dev.coldsendproxy.cache.LeadKey;
 
 /**
  * Reads the two ids straight out of a lead path, so that {@link FreshHitRoute} can be a plain
- * prefix route: a Vert.x route with path parameters runs a regex per request, and its
- * {@code Matcher} was most of the garbage a cache hit made (docs/benchmarks.md).
+ * prefix route: a Vert.x route with path parameters matches every request against a regex and
+ * copies the parameters into a map, work a cache hit does not need (docs/benchmarks.md).
  */
 final class LeadPath {
 
