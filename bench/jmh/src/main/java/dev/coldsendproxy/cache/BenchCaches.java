@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.coldsendproxy.support.Configs;
+
 /**
  * Builds the production {@link LeadCache} outside CDI for the JMH benchmarks (same package, so
  * the package-private constructor is reachable without changing the proxy's code).
@@ -19,34 +21,9 @@ public final class BenchCaches {
         return new LeadCache(config(), ticker);
     }
 
-    /** The production defaults of {@link CacheConfig}. */
+    /** The production defaults of {@link CacheConfig}: 30 s TTL, 64 MiB (the test fixture's other defaults match). */
     public static CacheConfig config() {
-        return new CacheConfig() {
-            @Override
-            public Duration ttl() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration notFoundTtl() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Duration staleIfError() {
-                return Duration.ofMinutes(10);
-            }
-
-            @Override
-            public boolean refreshAhead() {
-                return false;
-            }
-
-            @Override
-            public long maxBytes() {
-                return 64L * 1024 * 1024;
-            }
-        };
+        return Configs.cache(Duration.ofSeconds(30), 64L * 1024 * 1024);
     }
 
     /** Stores one 200 answer through the cache's own load path, as a miss would. */

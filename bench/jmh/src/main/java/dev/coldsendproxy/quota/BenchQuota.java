@@ -2,6 +2,8 @@ package dev.coldsendproxy.quota;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.coldsendproxy.support.Configs;
+
 /** Builds the production {@link QuotaGovernor} outside CDI for the JMH benchmarks. */
 public final class BenchQuota {
 
@@ -10,21 +12,6 @@ public final class BenchQuota {
 
     /** Coldsend's real limits (100 a minute, 1,000 an hour), as a production proxy has them. */
     public static QuotaGovernor governor(Ticker ticker) {
-        return new QuotaGovernor(new QuotaConfig() {
-            @Override
-            public int perMinute() {
-                return 100;
-            }
-
-            @Override
-            public int perHour() {
-                return 1000;
-            }
-
-            @Override
-            public double lowBudgetRatio() {
-                return 0.2;
-            }
-        }, ticker);
+        return new QuotaGovernor(Configs.quota(100, 1000), ticker);
     }
 }
