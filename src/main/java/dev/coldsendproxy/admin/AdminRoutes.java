@@ -2,7 +2,7 @@ package dev.coldsendproxy.admin;
 
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
-import dev.coldsendproxy.cluster.PurgeBus;
+import dev.coldsendproxy.cache.PurgeBus;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;

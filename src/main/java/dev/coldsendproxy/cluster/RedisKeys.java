@@ -22,37 +22,37 @@ public final class RedisKeys {
     }
 
     /** SCAN pattern of one campaign's leads. */
-    String campaignPattern(String campaignId) {
+    public String campaignPattern(String campaignId) {
         return prefix + ":lead:" + campaignId + ":*";
     }
 
     /** SCAN pattern of every lead. */
-    String allLeadsPattern() {
+    public String allLeadsPattern() {
         return prefix + ":lead:*";
     }
 
     /** {@code <prefix>:lock:<campaign>:<lead>}: who is fetching one lead for the whole cluster. */
-    String lock(LeadKey key) {
+    public String lock(LeadKey key) {
         return prefix + ":lock:" + key.campaignId() + ":" + key.leadId();
     }
 
     /** {@code <prefix>:{quota}:m} / {@code :h}: the key's spend in the last minute / hour. */
-    String quotaWindow(String window) {
+    public String quotaWindow(String window) {
         return prefix + ":{quota}:" + window;
     }
 
     /** {@code <prefix>:{quota}:c:<consumer>:m} / {@code :h}: one consumer's spend. */
-    String consumerWindow(String consumer, String window) {
+    public String consumerWindow(String consumer, String window) {
         return prefix + ":{quota}:c:" + consumer + ":" + window;
     }
 
     /** {@code <prefix>:{quota}:seq}: counter that makes every window member unique. */
-    String quotaSequence() {
+    public String quotaSequence() {
         return prefix + ":{quota}:seq";
     }
 
     /** {@code <prefix>:purge}: pub/sub channel that tells every replica to drop L1 copies. */
-    String purgeChannel() {
+    public String purgeChannel() {
         return prefix + ":purge";
     }
 }

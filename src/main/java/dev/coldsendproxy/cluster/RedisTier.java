@@ -112,7 +112,7 @@ public class RedisTier {
     }
 
     /** Like {@link #call} for rare operator work (purging many keys) that may take longer than a request may. */
-    <T> Uni<T> callSlow(Function<ReactiveRedisDataSource, Uni<T>> command) {
+    public <T> Uni<T> callSlow(Function<ReactiveRedisDataSource, Uni<T>> command) {
         return call(command, FIRST_CONNECT.compareTo(timeout) > 0 ? FIRST_CONNECT : timeout);
     }
 

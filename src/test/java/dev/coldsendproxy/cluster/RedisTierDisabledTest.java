@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
+import dev.coldsendproxy.cache.PurgeBus;
 import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.ConcurrentGets;
 import dev.coldsendproxy.support.ProxyTestBase;

@@ -1,8 +1,6 @@
-package dev.coldsendproxy.lead;
+package dev.coldsendproxy.quota;
 
 import dev.coldsendproxy.consumer.Consumer;
-import dev.coldsendproxy.quota.Grant;
-import dev.coldsendproxy.quota.QuotaGovernor;
 import dev.coldsendproxy.upstream.AttemptGate;
 import dev.coldsendproxy.upstream.AttemptRefusedException;
 import dev.coldsendproxy.upstream.RateLimitHeaders;

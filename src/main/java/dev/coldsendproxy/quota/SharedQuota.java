@@ -1,6 +1,8 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.quota;
 
-import dev.coldsendproxy.quota.QuotaConfig;
+import dev.coldsendproxy.cluster.RedisUnavailableException;
+import dev.coldsendproxy.cluster.RedisKeys;
+import dev.coldsendproxy.cluster.RedisTier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;

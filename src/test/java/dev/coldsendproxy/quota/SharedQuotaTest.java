@@ -1,4 +1,4 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.coldsendproxy.cluster.RedisTierState;
 import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.ConcurrentGets;
 import dev.coldsendproxy.support.InjectRedisServer;

@@ -1,13 +1,13 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.cache;
 
+import dev.coldsendproxy.cluster.RedisTierState;
+import dev.coldsendproxy.cluster.RedisTier;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
 import io.quarkus.runtime.StartupEvent;
 import java.util.Locale;
 
 import org.jboss.logging.Logger;
 
-import dev.coldsendproxy.cache.LeadCache;
-import dev.coldsendproxy.cache.LeadKey;
 import io.smallrye.mutiny.Uni;
 
 import jakarta.enterprise.context.ApplicationScoped;

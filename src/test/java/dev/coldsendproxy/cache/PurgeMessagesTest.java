@@ -1,4 +1,4 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.quota;
 
+import dev.coldsendproxy.cluster.RedisTierConfig;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-import dev.coldsendproxy.quota.QuotaConfig;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

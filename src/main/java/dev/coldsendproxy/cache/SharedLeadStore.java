@@ -1,13 +1,12 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.cache;
 
+import dev.coldsendproxy.cluster.RedisUnavailableException;
+import dev.coldsendproxy.cluster.RedisTier;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.coldsendproxy.cache.CacheConfig;
-import dev.coldsendproxy.cache.Fetched;
-import dev.coldsendproxy.cache.LeadKey;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 

@@ -1,10 +1,7 @@
-package dev.coldsendproxy.lead;
+package dev.coldsendproxy.quota;
 
-import dev.coldsendproxy.cluster.LocalOnlyAllowance;
 import dev.coldsendproxy.cluster.RedisTier;
-import dev.coldsendproxy.cluster.SharedQuota;
 import dev.coldsendproxy.consumer.Consumer;
-import dev.coldsendproxy.quota.QuotaGovernor;
 import dev.coldsendproxy.upstream.AttemptGate;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * tier is disabled, else the cluster-wide budget with its local-only fallback.
  */
 @ApplicationScoped
-class QuotaGates {
+public class QuotaGates {
 
     private final QuotaGovernor governor;
     private final RedisTier tier;
@@ -29,7 +26,7 @@ class QuotaGates {
     }
 
     /** The gate every attempt of this call (retries included) must pass. */
-    AttemptGate forConsumer(Consumer consumer) {
+    public AttemptGate forConsumer(Consumer consumer) {
         QuotaGate local = new QuotaGate(governor, consumer);
         return tier.enabled() ? new SharedQuotaGate(local, consumer, tier, shared, localOnly) : local;
     }

@@ -1,10 +1,12 @@
-package dev.coldsendproxy.cluster;
+package dev.coldsendproxy.cache;
 
+import dev.coldsendproxy.cluster.RedisUnavailableException;
+import dev.coldsendproxy.cluster.RedisTierConfig;
+import dev.coldsendproxy.cluster.RedisTier;
 import java.time.Duration;
 import java.util.UUID;
 
 import io.smallrye.mutiny.Uni;
-import dev.coldsendproxy.cache.LeadKey;
 import io.vertx.mutiny.redis.client.Command;
 
 import jakarta.enterprise.context.ApplicationScoped;

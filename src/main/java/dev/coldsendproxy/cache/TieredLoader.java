@@ -1,13 +1,9 @@
-package dev.coldsendproxy.lead;
+package dev.coldsendproxy.cache;
 
 import java.util.function.Supplier;
 
-import dev.coldsendproxy.cache.Fetched;
-import dev.coldsendproxy.cache.LeadKey;
-import dev.coldsendproxy.cluster.ClusterSingleFlight;
 import dev.coldsendproxy.cluster.RedisTier;
 import dev.coldsendproxy.cluster.RedisUnavailableException;
-import dev.coldsendproxy.cluster.SharedLeadStore;
 import io.smallrye.mutiny.Uni;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,10 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * while it is local-only) it is exactly the upstream call.
  */
 @ApplicationScoped
-class TieredLoader {
+public class TieredLoader {
 
     /** Where a loaded answer came from, for {@code X-Cache}. */
-    enum Source {
+    public enum Source {
         /** Fetched from Coldsend by this replica. */
         UPSTREAM,
         /** Another replica's fresh copy, found at once: a hit. */
@@ -33,7 +29,7 @@ class TieredLoader {
     }
 
     /** A loaded answer and its source. */
-    record Loaded(Fetched fetched, Source source) {
+    public record Loaded(Fetched fetched, Source source) {
     }
 
     /** Sentinel for "Redis did not answer the lock request". */
@@ -54,7 +50,7 @@ class TieredLoader {
      * With {@code skipShared} (a caller's {@code Cache-Control: no-cache}) the shared copy is not
      * read, but the fresh answer is still shared with the other replicas.
      */
-    Uni<Loaded> load(LeadKey key, boolean skipShared, Supplier<Uni<Fetched>> upstream) {
+    public Uni<Loaded> load(LeadKey key, boolean skipShared, Supplier<Uni<Fetched>> upstream) {
         if (!tier.shared()) {
             return upstream.get().map(fetched -> new Loaded(fetched, Source.UPSTREAM));
         }

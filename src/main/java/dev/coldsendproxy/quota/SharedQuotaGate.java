@@ -1,9 +1,7 @@
-package dev.coldsendproxy.lead;
+package dev.coldsendproxy.quota;
 
-import dev.coldsendproxy.cluster.LocalOnlyAllowance;
 import dev.coldsendproxy.cluster.RedisTier;
 import dev.coldsendproxy.cluster.RedisUnavailableException;
-import dev.coldsendproxy.cluster.SharedQuota;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.upstream.AttemptGate;
 import dev.coldsendproxy.upstream.AttemptRefusedException;
