@@ -45,13 +45,13 @@ public class ClusterSingleFlight {
      */
     public Uni<String> tryLock(LeadKey key) {
         String token = UUID.randomUUID().toString();
-        return tier.call(ds -> ds.execute("SET", tier.keys().lock(key), token, "NX", "PX", lockTtlMillis))
+        return tier.call(ds -> ds.execute("SET", tier.keys().lock(key.campaignId(), key.leadId()), token, "NX", "PX", lockTtlMillis))
                 .map(answer -> answer != null && "OK".equals(answer.toString()) ? token : null);
     }
 
     /** Lets the next replica fetch at once instead of waiting for the expiry; errors are ignored. */
     public Uni<Void> release(LeadKey key, String token) {
-        return tier.call(ds -> ds.execute(Command.EVAL, RELEASE, "1", tier.keys().lock(key), token))
+        return tier.call(ds -> ds.execute(Command.EVAL, RELEASE, "1", tier.keys().lock(key.campaignId(), key.leadId()), token))
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
     }

@@ -41,7 +41,7 @@ public class SharedLeadStore {
      * @return fails with {@link RedisUnavailableException} when Redis does not answer in time
      */
     public Uni<Fetched> read(LeadKey key) {
-        return tier.call(ds -> ds.value(String.class, byte[].class).get(tier.keys().lead(key)))
+        return tier.call(ds -> ds.value(String.class, byte[].class).get(tier.keys().lead(key.campaignId(), key.leadId())))
                 .map(this::decode);
     }
 
@@ -57,12 +57,12 @@ public class SharedLeadStore {
                 .putLong(fetchedAtEpochMillis - TimeUnit.NANOSECONDS.toMillis(fetched.ageNanos()))
                 .putInt(fetched.status()).put(fetched.body()).array();
         return tier.call(ds -> ds.value(String.class, byte[].class)
-                .set(tier.keys().lead(key), value, new SetArgs().px(leftMillis)));
+                .set(tier.keys().lead(key.campaignId(), key.leadId()), value, new SetArgs().px(leftMillis)));
     }
 
     /** Removes one lead's shared copy. */
     Uni<Void> delete(LeadKey key) {
-        return tier.call(ds -> ds.key().del(tier.keys().lead(key))).replaceWithVoid();
+        return tier.call(ds -> ds.key().del(tier.keys().lead(key.campaignId(), key.leadId()))).replaceWithVoid();
     }
 
     /** Removes every shared copy of one campaign's leads (SCAN + DEL: operator work, not per request). */

@@ -1,7 +1,5 @@
 package dev.coldsendproxy.cluster;
 
-import dev.coldsendproxy.cache.LeadKey;
-
 /**
  * Every Redis key and channel the proxy uses, in one place so the layout documented in the README
  * stays true. Keys hold UUIDs and consumer <em>names</em> only, never the Coldsend key or a
@@ -17,8 +15,8 @@ public final class RedisKeys {
     }
 
     /** {@code <prefix>:lead:<campaign>:<lead>}: the shared copy of one answer (fetch time + status + body). */
-    public String lead(LeadKey key) {
-        return prefix + ":lead:" + key.campaignId() + ":" + key.leadId();
+    public String lead(String campaignId, String leadId) {
+        return prefix + ":lead:" + campaignId + ":" + leadId;
     }
 
     /** SCAN pattern of one campaign's leads. */
@@ -32,8 +30,8 @@ public final class RedisKeys {
     }
 
     /** {@code <prefix>:lock:<campaign>:<lead>}: who is fetching one lead for the whole cluster. */
-    public String lock(LeadKey key) {
-        return prefix + ":lock:" + key.campaignId() + ":" + key.leadId();
+    public String lock(String campaignId, String leadId) {
+        return prefix + ":lock:" + campaignId + ":" + leadId;
     }
 
     /** {@code <prefix>:{quota}:m} / {@code :h}: the key's spend in the last minute / hour. */
