@@ -10,7 +10,7 @@ public final class RedisKeys {
 
     private final String prefix;
 
-    RedisKeys(String prefix) {
+    public RedisKeys(String prefix) {
         this.prefix = prefix;
     }
 
@@ -42,6 +42,21 @@ public final class RedisKeys {
     /** {@code <prefix>:{quota}:c:<consumer>:m} / {@code :h}: one consumer's spend. */
     public String consumerWindow(String consumer, String window) {
         return prefix + ":{quota}:c:" + consumer + ":" + window;
+    }
+
+    /** {@code <prefix>:{quota}:epoch}: which life of Redis the windows belong to, and until when it is rebuilt. */
+    public String quotaEpoch() {
+        return prefix + ":{quota}:epoch";
+    }
+
+    /** {@code <prefix>:{quota}:imported}: the replicas that re-reported their sends into this epoch. */
+    public String quotaImporters() {
+        return prefix + ":{quota}:imported";
+    }
+
+    /** {@code <prefix>:{quota}:hold}: Coldsend asked the key to wait (429, or 503 with Retry-After); expires with the wait. */
+    public String quotaHold() {
+        return prefix + ":{quota}:hold";
     }
 
     /** {@code <prefix>:{quota}:seq}: counter that makes every window member unique. */

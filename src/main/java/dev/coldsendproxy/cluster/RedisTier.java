@@ -23,7 +23,7 @@ import jakarta.enterprise.inject.Instance;
  * looked up, so nothing connects.
  */
 @ApplicationScoped
-public class RedisTier {
+public class RedisTier implements RedisCommands {
 
     /** Bound of the very first command, which also opens the connection, and of purges. */
     private static final Duration FIRST_CONNECT = Duration.ofSeconds(5);
@@ -51,6 +51,15 @@ public class RedisTier {
             check("proxy.redis.lock-ttl", config.lockTtl());
             check("proxy.redis.lock-wait", config.lockWait());
             check("proxy.redis.lock-poll", config.lockPoll());
+            check("proxy.redis.lease-ttl", config.leaseTtl());
+            check("proxy.redis.rebuild-wait", config.rebuildWait());
+            if (config.leaseTtl().compareTo(config.timeout()) <= 0) {
+                throw new ConfigurationException("proxy.redis.lease-ttl must be longer than proxy.redis.timeout ("
+                        + config.timeout() + ") but was " + config.leaseTtl());
+            }
+            if (config.leaseMax() < 1) {
+                throw new ConfigurationException("proxy.redis.lease-max must be at least 1 but was " + config.leaseMax());
+            }
             if (settings.getOptionalValue("quarkus.redis.hosts", String.class).isEmpty()
                     && settings.getOptionalValue("quarkus.redis.hosts-provider-name", String.class).isEmpty()) {
                 throw new ConfigurationException(
@@ -107,6 +116,7 @@ public class RedisTier {
      * Runs one Redis command, bounded by {@code proxy.redis.timeout}; a failure or timeout puts the
      * replica in local-only mode and reaches the caller as a {@link RedisUnavailableException}.
      */
+    @Override
     public <T> Uni<T> call(Function<ReactiveRedisDataSource, Uni<T>> command) {
         return call(command, timeout);
     }

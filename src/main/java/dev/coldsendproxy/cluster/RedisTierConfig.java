@@ -49,6 +49,26 @@ public interface RedisTierConfig {
     @WithDefault("2")
     int expectedReplicas();
 
+    /**
+     * How long a replica may hold units leased from the shared budget before it spends them or
+     * gives them back. Each unit counts in the shared windows from its lease until this long after
+     * it, plus the window. Default 2s.
+     */
+    @WithDefault("2s")
+    Duration leaseTtl();
+
+    /** Most units one lease may take for one consumer, when concurrent misses queue for units. Default 4. */
+    @WithDefault("4")
+    int leaseMax();
+
+    /**
+     * After Redis lost its data (restarted empty), how long leases wait for the replicas to
+     * re-report their sends of the last hour, unless {@code expected-replicas} replicas did so
+     * sooner. Default 5s: above one probe interval plus one command timeout.
+     */
+    @WithDefault("5s")
+    Duration rebuildWait();
+
     /** Prefix of every Redis key and channel the proxy uses, to share one Redis safely. Default {@code csp}. */
     @WithDefault("csp")
     String keyPrefix();

@@ -111,7 +111,7 @@ public class RedisTierState {
             set(Mode.LOCAL_ONLY);
             fallbacks.incrementAndGet();
         }
-        LOG.warnf("Redis tier unavailable (%s): this replica runs local-only (own cache, 1/expected-replicas of the quota)",
+        LOG.warnf("Redis tier unavailable (%s): this replica runs local-only (own cache; it spends only units it had leased)",
                 lastProblem);
     }
 

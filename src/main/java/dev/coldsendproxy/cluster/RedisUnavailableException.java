@@ -3,7 +3,7 @@ package dev.coldsendproxy.cluster;
 /** Redis did not answer in time or failed: the caller falls back to local-only behaviour. */
 public class RedisUnavailableException extends RuntimeException {
 
-    RedisUnavailableException(String message, Throwable cause) {
+    public RedisUnavailableException(String message, Throwable cause) {
         super(message, cause, /* enableSuppression= */ false, /* writableStackTrace= */ false);
     }
 }

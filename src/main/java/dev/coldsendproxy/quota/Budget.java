@@ -8,7 +8,6 @@ public record Budget(int limit, int remaining, long resetAtNanos, long validUnti
 
     /** Whole seconds from {@code now} until the reset, never negative. */
     public long resetSeconds(long now) {
-        long left = resetAtNanos - now;
-        return left <= 0 ? 0 : (left + 999_999_999L) / 1_000_000_000L;
+        return Units.secondsUp(resetAtNanos - now);
     }
 }

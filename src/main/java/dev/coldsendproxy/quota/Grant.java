@@ -10,14 +10,10 @@ public record Grant(boolean granted, String reason, long retryAfterSeconds, bool
     static final Grant GRANTED = new Grant(true, null, 0, false);
 
     static Grant refused(String reason, long waitNanos) {
-        return new Grant(false, reason, seconds(waitNanos), false);
+        return new Grant(false, reason, Units.retryAfterSeconds(waitNanos), false);
     }
 
     static Grant overloaded(String reason, long waitNanos) {
-        return new Grant(false, reason, seconds(waitNanos), true);
-    }
-
-    private static long seconds(long nanos) {
-        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+        return new Grant(false, reason, Units.retryAfterSeconds(waitNanos), true);
     }
 }

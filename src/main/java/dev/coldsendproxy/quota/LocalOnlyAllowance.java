@@ -1,71 +1,47 @@
 package dev.coldsendproxy.quota;
 
-import dev.coldsendproxy.cluster.RedisTierConfig;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
-
-import com.github.benmanes.caffeine.cache.Ticker;
-
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 /**
- * This replica's conservative part of the key's budget while Redis is unreachable:
- * {@code per-minute / expected-replicas} and {@code per-hour / expected-replicas} (at least 1), so
- * that the expected number of replicas, each alone, still stays within the key's limits. Counts
- * only requests sent while local-only; the windows are exact sliding logs of send times.
+ * What this replica may spend with no lease while Redis is unreachable. Units leased before the
+ * outage may still be in any window, and so may those of every other replica, so nothing is spent
+ * without a lease until a full window (plus {@code settle}: a lease's life and one missed probe)
+ * has passed since this replica last heard from Redis. After that it may spend
+ * {@code 1/expected-replicas} of that window (at least 1): the expected replicas, all cut off,
+ * together stay within the key's limits. Since every send counts in both windows, the hour
+ * decides: a replica cut off for less than an hour spends only what it had leased.
+ *
+ * <p>Not thread-safe; {@link Leases} guards it.
  */
-@ApplicationScoped
-public class LocalOnlyAllowance {
+final class LocalOnlyAllowance {
 
-    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
-    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    private final SlidingLog minute;
+    private final SlidingLog hour;
+    private final long settle;
 
-    private final Ticker ticker;
-    private final int perMinute;
-    private final int perHour;
-    private final ArrayDeque<Long> minute = new ArrayDeque<>();
-    private final ArrayDeque<Long> hour = new ArrayDeque<>();
-
-    LocalOnlyAllowance(Ticker ticker, QuotaConfig quota, RedisTierConfig config) {
-        this.ticker = ticker;
-        int replicas = Math.max(1, config.expectedReplicas());
-        this.perMinute = Math.max(1, quota.perMinute() / replicas);
-        this.perHour = Math.max(1, quota.perHour() / replicas);
+    /**
+     * @param settle nanoseconds past a full window before the allowance opens: the longest a
+     *        leased unit may still go out after the last answer from Redis
+     */
+    LocalOnlyAllowance(int perMinute, int perHour, int expectedReplicas, long settle) {
+        this.minute = new SlidingLog(Math.max(1, perMinute / expectedReplicas), Units.MINUTE);
+        this.hour = new SlidingLog(Math.max(1, perHour / expectedReplicas), Units.HOUR);
+        this.settle = settle;
     }
 
     /**
-     * Spends one request of this replica's local-only share.
+     * Spends one unit at {@code now} if the allowance has opened and has room.
      *
-     * @return 0 when granted, else whole seconds (at least 1) until one frees up
+     * @param lastContact when this replica last sent Redis a command that was answered
+     * @return 0 when spent, else nanoseconds until a unit could be spent
      */
-    public synchronized long tryAcquire() {
-        long now = ticker.read();
-        evict(minute, now, MINUTE);
-        evict(hour, now, HOUR);
-        long wait = 0;
-        if (minute.size() >= perMinute) {
-            wait = Math.max(wait, minute.peekFirst() + MINUTE - now);
-        }
-        if (hour.size() >= perHour) {
-            wait = Math.max(wait, hour.peekFirst() + HOUR - now);
-        }
+    long tryAcquire(long now, long lastContact) {
+        long silence = now - lastContact;
+        long wait = Math.max(Units.MINUTE + settle - silence, Units.HOUR + settle - silence);
+        wait = Math.max(wait, Math.max(minute.waitNanos(now), hour.waitNanos(now)));
         if (wait > 0) {
-            return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L));
+            return wait;
         }
-        minute.addLast(now);
-        hour.addLast(now);
+        minute.record(now);
+        hour.record(now);
         return 0;
-    }
-
-    /** Requests this replica may send per minute while local-only. */
-    public int perMinute() {
-        return perMinute;
-    }
-
-    private static void evict(ArrayDeque<Long> log, long now, long window) {
-        while (!log.isEmpty() && now - log.peekFirst() >= window) {
-            log.removeFirst();
-        }
     }
 }

@@ -22,9 +22,12 @@ final class QuotaGate implements AttemptGate {
 
     @Override
     public Uni<Void> beforeAttempt() {
-        Grant grant = governor.tryAcquire(consumer.name(), consumer.share());
-        return grant.granted()
-                ? Uni.createFrom().voidItem()
+        return refusedOrVoid(governor.tryAcquire(consumer.name(), consumer.share()));
+    }
+
+    /** Completes when {@code grant} lets the attempt go, else fails with the refusal the upstream client understands. */
+    static Uni<Void> refusedOrVoid(Grant grant) {
+        return grant.granted() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(new AttemptRefusedException(grant.reason(), grant.retryAfterSeconds(),
                         grant.upstreamOverloaded()));
     }

@@ -1,6 +1,5 @@
 package dev.coldsendproxy.quota;
 
-import dev.coldsendproxy.cluster.RedisTier;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.upstream.AttemptGate;
 
@@ -8,26 +7,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Picks the attempt gate for one consumer's upstream call: the local governor alone when the Redis
- * tier is disabled, else the cluster-wide budget with its local-only fallback.
+ * tier is disabled, else a unit leased from the budget all replicas share, then the local governor.
  */
 @ApplicationScoped
 public class QuotaGates {
 
     private final QuotaGovernor governor;
-    private final RedisTier tier;
-    private final SharedQuota shared;
-    private final LocalOnlyAllowance localOnly;
+    private final ClusterQuota cluster;
 
-    QuotaGates(QuotaGovernor governor, RedisTier tier, SharedQuota shared, LocalOnlyAllowance localOnly) {
+    QuotaGates(QuotaGovernor governor, ClusterQuota cluster) {
         this.governor = governor;
-        this.tier = tier;
-        this.shared = shared;
-        this.localOnly = localOnly;
+        this.cluster = cluster;
     }
 
     /** The gate every attempt of this call (retries included) must pass. */
     public AttemptGate forConsumer(Consumer consumer) {
-        QuotaGate local = new QuotaGate(governor, consumer);
-        return tier.enabled() ? new SharedQuotaGate(local, consumer, tier, shared, localOnly) : local;
+        return cluster.enabled() ? new LeaseGate(governor, cluster, consumer) : new QuotaGate(governor, consumer);
     }
 }

@@ -20,8 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class QuotaGovernor {
 
-    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
-    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    private static final long MINUTE = Units.MINUTE;
+    private static final long HOUR = Units.HOUR;
     /** How long to hold off when Coldsend says "no more" without saying until when. */
     private static final long DEFAULT_HOLD = MINUTE;
 
@@ -38,6 +38,8 @@ public class QuotaGovernor {
     private boolean holdForOverload;
     private long upstreamRemaining = -1;
     private long upstreamResetAt = Long.MIN_VALUE;
+    /** What every replica spent, while the Redis tier is shared; null without it. */
+    private volatile SharedView shared;
 
     QuotaGovernor(QuotaConfig config, Ticker ticker) {
         this.ticker = ticker;
@@ -60,6 +62,12 @@ public class QuotaGovernor {
         long now = ticker.read();
         if (now < holdUntil) {
             return holdForOverload ? Grant.overloaded(holdReason, holdUntil - now) : Grant.refused(holdReason, holdUntil - now);
+        }
+        SharedView view = shared;
+        if (view != null && view.valid(now) && now < view.holdUntil()) {
+            return view.holdForOverload()
+                    ? Grant.overloaded("Coldsend is overloaded and asked the proxy to retry later", view.holdUntil() - now)
+                    : Grant.refused("Coldsend's rate limit for the proxy's key is exceeded", view.holdUntil() - now);
         }
         if (upstreamRemaining == 0 && now < upstreamResetAt) {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
@@ -85,8 +93,10 @@ public class QuotaGovernor {
     /**
      * Learns from one Coldsend answer: its remaining count and reset time, and any request to
      * wait (429, or 503 with {@code Retry-After}). Null values were absent.
+     *
+     * @return how long (nanoseconds) every replica should now hold off, 0 when the answer asks for no pause
      */
-    public synchronized void observe(int status, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
+    public synchronized long observe(int status, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
         long now = ticker.read();
         Long resetIn = resetEpochSeconds == null ? null
                 : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
@@ -97,11 +107,15 @@ public class QuotaGovernor {
         }
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
         if (status == 429) {
-            hold(now + (retryIn != null ? retryIn : resetIn != null ? resetIn : DEFAULT_HOLD),
-                    "Coldsend's rate limit for the proxy's key is exceeded", false);
-        } else if (status == 503 && retryIn != null) {
-            hold(now + retryIn, "Coldsend is overloaded and asked the proxy to retry later", true);
+            long pause = retryIn != null ? retryIn : resetIn != null ? resetIn : DEFAULT_HOLD;
+            hold(now + pause, "Coldsend's rate limit for the proxy's key is exceeded", false);
+            return pause;
         }
+        if (status == 503 && retryIn != null) {
+            hold(now + retryIn, "Coldsend is overloaded and asked the proxy to retry later", true);
+            return retryIn;
+        }
+        return remaining != null && remaining == 0 ? upstreamResetAt - now : 0;
     }
 
     /** Whether either window (or Coldsend's own count) has fallen below the low-budget ratio. */
@@ -111,7 +125,23 @@ public class QuotaGovernor {
                 && upstreamRemaining < lowBudgetRatio * perMinute)) {
             return true;
         }
-        return minute.remaining(now) < lowBudgetRatio * perMinute || hour.remaining(now) < lowBudgetRatio * perHour;
+        SharedView view = shared;
+        if (view != null && view.valid(now) && (now < view.holdUntil() || low(view.minuteLeft(), view.hourLeft()))) {
+            return true;
+        }
+        return low(minute.remaining(now), hour.remaining(now));
+    }
+
+    private boolean low(int minuteLeft, int hourLeft) {
+        return minuteLeft < lowBudgetRatio * perMinute || hourLeft < lowBudgetRatio * perHour;
+    }
+
+    /**
+     * Adopts what all replicas spent, as read from Redis: from now on budget-low, the
+     * {@code RateLimit-*} views and Coldsend's holds are judged on it until it grows too old.
+     */
+    void adopt(SharedView view) {
+        shared = view;
     }
 
     /**
@@ -126,12 +156,19 @@ public class QuotaGovernor {
     public Budget budget(String consumer, double share, long now) {
         Share mine = share(consumer, share);
         Budget view = mine.view;
-        if (view != null && now < view.validUntilNanos()) {
-            return view;
+        if (view == null || now >= view.validUntilNanos()) {
+            synchronized (this) {
+                view = mine.refreshView(ticker.read());
+            }
         }
-        synchronized (this) {
-            return mine.refreshView(ticker.read());
+        SharedView all = shared;
+        if (all != null && all.valid(now)) {
+            Budget everywhere = all.budget(consumer);
+            if (everywhere != null && everywhere.remaining() < view.remaining()) {
+                return everywhere;
+            }
         }
+        return view;
     }
 
     /** Whole seconds until {@code budget} frees a unit, for {@code RateLimit-Reset}. */
@@ -142,7 +179,13 @@ public class QuotaGovernor {
     /** Requests still allowed in the shared minute and hour windows, for metrics. */
     public synchronized int[] sharedRemaining() {
         long now = ticker.read();
-        return new int[] { minute.remaining(now), hour.remaining(now) };
+        int[] remaining = { minute.remaining(now), hour.remaining(now) };
+        SharedView view = shared;
+        if (view != null && view.valid(now)) {
+            remaining[0] = Math.min(remaining[0], view.minuteLeft());
+            remaining[1] = Math.min(remaining[1], view.hourLeft());
+        }
+        return remaining;
     }
 
     private void hold(long until, String reason, boolean overload) {
@@ -172,8 +215,8 @@ public class QuotaGovernor {
         volatile Budget view;
 
         Share(double share) {
-            this.minute = new SlidingLog(Math.max(1, (int) Math.floor(share * perMinute)), MINUTE);
-            this.hour = new SlidingLog(Math.max(1, (int) Math.floor(share * perHour)), HOUR);
+            this.minute = new SlidingLog(Units.shareOf(share, perMinute), MINUTE);
+            this.hour = new SlidingLog(Units.shareOf(share, perHour), HOUR);
         }
 
         void record(long now) {

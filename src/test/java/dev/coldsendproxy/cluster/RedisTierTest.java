@@ -135,18 +135,24 @@ class RedisTierTest extends ProxyTestBase {
     }
 
     @Test
-    void keepsServingLocalOnlyWhileRedisIsDownThenReturnsToSharedMode() {
+    void keepsServingCopiesLocalOnlyWhileRedisIsDownThenReturnsToSharedMode() {
         String campaign = uuid();
         String leadId = uuid();
+        String cold = uuid();
         upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        upstreamAnswers(campaign, cold, lead(leadBody(cold)));
+        assertThat(get(campaign, leadId).statusCode()).isEqualTo(200);
         try {
             redis.kill();
 
-            HttpResponse<byte[]> miss = get(campaign, leadId);
             HttpResponse<byte[]> hit = get(campaign, leadId);
+            HttpResponse<byte[]> refused = get(campaign, cold);
 
-            assertThat(miss.statusCode()).isEqualTo(200);
             assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
+            // No lease left and cut off for less than an hour: a cold lead waits rather than overspend.
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(upstreamCalls(campaign, cold)).isZero();
             await().atMost(PATIENCE).until(() -> state.mode() == RedisTierState.Mode.LOCAL_ONLY);
             HttpResponse<byte[]> well = ConcurrentGets.get(URI.create(health + "/well"));
             HttpResponse<byte[]> ready = ConcurrentGets.get(URI.create(health + "/ready"));

@@ -20,7 +20,9 @@ public class RedisServerResource implements QuarkusTestResourceLifecycleManager 
                 "proxy.redis.enabled", "true",
                 "quarkus.redis.hosts", server.url(),
                 "proxy.redis.timeout", "1s",
-                "proxy.redis.probe-interval", "100ms");
+                "proxy.redis.probe-interval", "100ms",
+                // One replica under test: its own re-report ends the rebuild of a new (or flushed) Redis.
+                "proxy.redis.expected-replicas", "1");
     }
 
     @Override

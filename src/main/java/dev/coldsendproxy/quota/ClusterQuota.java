@@ -1,0 +1,141 @@
+package dev.coldsendproxy.quota;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.coldsendproxy.cluster.RedisTier;
+import dev.coldsendproxy.cluster.RedisTierConfig;
+import dev.coldsendproxy.consumer.Consumer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The budget all replicas share through Redis, as this replica takes part in it: leases per
+ * attempt ({@link Leases}), a read of the shared state once per {@code proxy.redis.probe-interval}
+ * that every consumer's {@code RateLimit-*} headers, budget-low and Coldsend's holds are judged on
+ * ({@link QuotaGovernor#adopt}), and leases given back when the replica stops.
+ */
+@ApplicationScoped
+public class ClusterQuota {
+
+    private static final Logger LOG = Logger.getLogger(ClusterQuota.class);
+    /**
+     * How long after passing its gate a request may still reach Coldsend: the default connect
+     * timeout (1 s) and a margin. A leased unit is counted this much past its lease.
+     */
+    private static final Duration IN_FLIGHT = Duration.ofSeconds(2);
+
+    private final RedisTier tier;
+    private final QuotaGovernor governor;
+    private final Ticker ticker;
+    private final Vertx vertx;
+    private final Duration probeInterval;
+    private final int perMinute;
+    private final int perHour;
+    private final Leases leases;
+    private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
+    private long timer = -1;
+
+    ClusterQuota(RedisTier tier, RedisTierConfig redis, QuotaConfig quota, QuotaGovernor governor, Ticker ticker, Vertx vertx) {
+        this.tier = tier;
+        this.governor = governor;
+        this.ticker = ticker;
+        this.vertx = vertx;
+        this.probeInterval = redis.probeInterval();
+        this.perMinute = quota.perMinute();
+        this.perHour = quota.perHour();
+        if (!tier.enabled()) {
+            this.leases = null;
+            return;
+        }
+        long leaseTtl = redis.leaseTtl().toNanos();
+        LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
+                redis.leaseTtl().plus(IN_FLIGHT).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas()),
+                /* clockOverride= */ null);
+        // Silent this long past a full window, no unit leased before can still be in it: the last
+        // lease's life and its in-flight time, one missed probe and one command timeout.
+        long settle = leaseTtl + IN_FLIGHT.toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos();
+        this.leases = new Leases(ledger, ticker, tier::shared, UUID.randomUUID().toString(), perMinute, perHour,
+                redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle);
+    }
+
+    void start(@Observes StartupEvent event, MeterRegistry registry) {
+        if (leases == null) {
+            return;
+        }
+        units(registry, "leased", Leases.Counters::leased, "units Redis leased to this replica");
+        units(registry, "sent", Leases.Counters::sent, "requests this replica sent under the shared budget");
+        units(registry, "given_back", Leases.Counters::givenBack, "leased units given back unspent");
+        units(registry, "stranded", Leases.Counters::stranded, "leased units neither sent nor given back");
+        units(registry, "unanswered", Leases.Counters::unanswered,
+                "units asked for in lease requests Redis did not answer in time (perhaps granted, never used)");
+        timer = vertx.setPeriodic(probeInterval.toMillis(), id -> refresh());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (leases == null) {
+            return;
+        }
+        vertx.cancelTimer(timer);
+        try {
+            leases.giveBackAll().await().atMost(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            LOG.debugf("leases not given back on shutdown: %s", e.getMessage());
+        }
+    }
+
+    /** Whether the budget is shared through Redis (the tier is enabled). */
+    public boolean enabled() {
+        return leases != null;
+    }
+
+    /** Leases one unit for {@code consumer}; the item says whether the attempt may go out now. */
+    Uni<Grant> acquire(Consumer consumer) {
+        LeaseLedger.ShareLimits share = seen.computeIfAbsent(consumer.name(), name -> new LeaseLedger.ShareLimits(name,
+                Units.shareOf(consumer.share(), perMinute), Units.shareOf(consumer.share(), perHour)));
+        return leases.acquire(share);
+    }
+
+    /** Passes a pause Coldsend asked for ({@code pauseNanos}, 0 for none) on to every replica. */
+    void shareHold(long pauseNanos, int status) {
+        if (pauseNanos > 0) {
+            leases.shareHold(Math.max(1, pauseNanos / 1_000_000L), status).subscribe().with(done -> {
+            });
+        }
+    }
+
+    /** The counters of this replica's leases. */
+    public Leases.Counters counters() {
+        return leases.counters();
+    }
+
+    private void refresh() {
+        List<LeaseLedger.ShareLimits> shares = List.copyOf(seen.values());
+        long readAt = ticker.read();
+        leases.refresh(shares).subscribe().with(status -> {
+            if (status != null) {
+                governor.adopt(new SharedView(status, shares, perMinute, perHour, readAt, 3 * probeInterval.toNanos()));
+            }
+        }, failure -> LOG.debugf("shared budget not read: %s", failure.getMessage()));
+    }
+
+    private void units(MeterRegistry registry, String state, ToDoubleFunction<Leases.Counters> value, String description) {
+        FunctionCounter.builder("proxy.quota.lease.units", leases.counters(), value)
+                .tag("state", state).description(description).register(registry);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.coldsendproxy.quota;
+
+import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.upstream.AttemptGate;
+import dev.coldsendproxy.upstream.RateLimitHeaders;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The attempt gate with the Redis tier on: a unit leased from the budget all replicas share, then
+ * the local governor (Coldsend's headers seen here, this replica's own windows). A pause that
+ * Coldsend asks for is passed on to every replica. A leased unit that the local governor then
+ * refuses stays spent: wasting one unit is the safe side of the key's limits.
+ */
+final class LeaseGate implements AttemptGate {
+
+    private final QuotaGovernor governor;
+    private final ClusterQuota cluster;
+    private final Consumer consumer;
+
+    LeaseGate(QuotaGovernor governor, ClusterQuota cluster, Consumer consumer) {
+        this.governor = governor;
+        this.cluster = cluster;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public Uni<Void> beforeAttempt() {
+        return cluster.acquire(consumer).chain(leased -> {
+            Grant grant = leased.granted() ? governor.tryAcquire(consumer.name(), consumer.share()) : leased;
+            return QuotaGate.refusedOrVoid(grant);
+        });
+    }
+
+    @Override
+    public void afterAnswer(int status, RateLimitHeaders headers) {
+        long pause = governor.observe(status, headers.remaining(), headers.resetEpochSeconds(), headers.retryAfterSeconds());
+        cluster.shareHold(pause, status);
+    }
+}

@@ -1,0 +1,310 @@
+package dev.coldsendproxy.quota;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import dev.coldsendproxy.cluster.RedisCommands;
+import dev.coldsendproxy.cluster.RedisKeys;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The key's budget as all replicas share it in Redis: one Lua script per operation, each atomic.
+ *
+ * <p>The windows are sorted sets of units. A leased unit is scored with its lease's deadline (the
+ * last instant it may be sent), so it counts from its lease until a full window after that
+ * deadline: whenever within the lease it is sent, Coldsend's window of that send is covered. A
+ * sent unit re-reported after Redis lost its data is scored with its send time. Time is Redis's
+ * own ({@code TIME}), so replicas with skewed clocks agree; a simulation may pass its own clock.
+ *
+ * <p>An <em>epoch</em> names one life of Redis's data. When the epoch key is missing (Redis
+ * restarted empty), the next script starts a new epoch and a rebuild: no lease is granted until
+ * {@code expected-replicas} replicas re-reported their sends of the last hour, or the rebuild
+ * wait ran out. A replica that has not re-reported into the current epoch gets no lease either.
+ */
+public final class LeaseLedger {
+
+    /** Shared by every script: the clock, the epoch (made anew when Redis lost it), rebuild and hold. */
+    private static final String PRELUDE = """
+            local now
+            if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
+              local t = redis.call('TIME')
+              now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local epoch = redis.call('HGET', KEYS[4], 'id')
+            if not epoch then
+              epoch = now .. '.' .. redis.call('INCR', KEYS[3])
+              redis.call('HSET', KEYS[4], 'id', epoch, 'rebuild', now + tonumber(ARGV[2]))
+              redis.call('DEL', KEYS[5])
+            end
+            local rebuildLeft = tonumber(redis.call('HGET', KEYS[4], 'rebuild')) - now
+            if rebuildLeft < 0 or redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[3]) then rebuildLeft = 0 end
+            local holdLeft = redis.call('PTTL', KEYS[6])
+            local holdKind = 0
+            if holdLeft < 0 then holdLeft = 0 else holdKind = tonumber(redis.call('GET', KEYS[6]) or '429') end
+            local spans = {60000, 3600000}
+            local function count(key, span)
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
+              return redis.call('ZCARD', key)
+            end
+            local function wait(key, span, n, limit)
+              if n < limit then return 0 end
+              local at = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
+              local w = tonumber(at[2]) + span - now
+              if w < 1 then w = 1 end
+              return w
+            end
+            local function nextFree(key, span, n)
+              if n == 0 then return 0 end
+              local at = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+              local w = tonumber(at[2]) + span - now
+              if w < 0 then w = 0 end
+              return w
+            end
+            """;
+
+    /**
+     * ARGV 6..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch.
+     * Returns {code, a, b, epoch, then count and next-free ms of the 4 windows} with code 1 granted
+     * (a units, the last of them numbered b), 0 refused (wait a ms, b 1 = key, 2 = share), 2 import
+     * first, 3 rebuilding (wait a), 4 held by Coldsend (wait a, b the status that asked).
+     */
+    private static final String LEASE = PRELUDE + """
+            if ARGV[10] ~= epoch then return {2, 0, 0, epoch} end
+            if rebuildLeft > 0 then return {3, rebuildLeft, 0, epoch} end
+            if holdLeft > 0 then return {4, holdLeft, holdKind, epoch} end
+            local keys = {KEYS[1], KEYS[2], KEYS[7], KEYS[8]}
+            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8])}
+            local counts = {}
+            local free, longest, scope = limits[1], 0, 0
+            for i = 1, 4 do
+              local span = spans[(i - 1) % 2 + 1]
+              counts[i] = count(keys[i], span)
+              local left = limits[i] - counts[i]
+              if left < free then free = left end
+              if left <= 0 then
+                local w = wait(keys[i], span, counts[i], limits[i])
+                if w > longest then longest = w end
+                if scope == 0 then scope = (i <= 2) and 1 or 2 end
+              end
+            end
+            local code, a, b = 0, longest, scope
+            if free > 0 then
+              local g = math.min(tonumber(ARGV[6]), free)
+              local last = redis.call('INCRBY', KEYS[3], g)
+              local deadline = now + tonumber(ARGV[9])
+              for s = last - g + 1, last do
+                for i = 1, 4 do redis.call('ZADD', keys[i], deadline, epoch .. ':' .. s) end
+              end
+              code, a, b = 1, g, last
+            end
+            local out = {code, a, b, epoch}
+            for i = 1, 4 do
+              local span = spans[(i - 1) % 2 + 1]
+              local n = redis.call('ZCARD', keys[i])
+              table.insert(out, n)
+              table.insert(out, nextFree(keys[i], span, n))
+            end
+            return out""";
+
+    /** ARGV 6..: pairs of member and age in ms. Returns {1, epoch} once recorded, {0, epoch} for another epoch. */
+    private static final String IMPORT = PRELUDE + """
+            if ARGV[6] ~= epoch then return {0, epoch} end
+            for j = 8, #ARGV, 2 do
+              local at = now - tonumber(ARGV[j + 1])
+              if at > now - spans[2] then
+                redis.call('ZADD', KEYS[2], at, ARGV[j])
+                if at > now - spans[1] then redis.call('ZADD', KEYS[1], at, ARGV[j]) end
+              end
+            end
+            redis.call('SADD', KEYS[5], ARGV[7])
+            return {1, epoch}""";
+
+    /** ARGV 6..: members to give back (never sent). Only within the epoch that leased them. */
+    private static final String GIVE_BACK = PRELUDE + """
+            if ARGV[6] ~= epoch then return 0 end
+            for j = 7, #ARGV do
+              for _, key in ipairs({KEYS[1], KEYS[2], KEYS[7], KEYS[8]}) do redis.call('ZREM', key, ARGV[j]) end
+            end
+            return 1""";
+
+    /** ARGV 6..: hold ms, the status that asked for it. Only ever lengthens a hold. */
+    private static final String HOLD = PRELUDE + """
+            if tonumber(ARGV[6]) > holdLeft then redis.call('SET', KEYS[6], ARGV[7], 'PX', ARGV[6]) end
+            return 1""";
+
+    /** ARGV 6..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
+    private static final String STATUS = PRELUDE + """
+            local out = {epoch, rebuildLeft, holdLeft, holdKind}
+            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5])}
+            for j = 6, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
+            for i = 1, #KEYS - 6 + 2 do
+              local key = i <= 2 and KEYS[i] or KEYS[i + 4]
+              local span = spans[(i - 1) % 2 + 1]
+              local n = count(key, span)
+              table.insert(out, n)
+              table.insert(out, nextFree(key, span, n))
+            end
+            return out""";
+
+    private final RedisCommands redis;
+    private final RedisKeys keys;
+    private final Settings settings;
+    private final LongSupplier clockOverride;
+
+    /**
+     * @param clockOverride Redis time in ms to use instead of {@code TIME}, for a simulation on a
+     *        manual clock; null in the service
+     */
+    public LeaseLedger(RedisCommands redis, RedisKeys keys, Settings settings, LongSupplier clockOverride) {
+        this.redis = redis;
+        this.keys = keys;
+        this.settings = settings;
+        this.clockOverride = clockOverride;
+    }
+
+    /**
+     * What the scripts need to know of the configuration. {@code coverMillis}: how long past its
+     * lease a unit is counted as being sent, the lease's life plus the longest a request that
+     * passed its gate may take to reach Coldsend.
+     */
+    public record Settings(int perMinute, int perHour, long coverMillis, long rebuildMillis, int expectedReplicas) {
+    }
+
+    /** A consumer's name and its share of each window, in units. */
+    public record ShareLimits(String consumer, int perMinute, int perHour) {
+    }
+
+    /** Count and milliseconds until the oldest unit leaves, for one window. */
+    public record Window(int count, long nextFreeMillis) {
+    }
+
+    /** The answer to a lease request. */
+    public record LeaseAnswer(Outcome outcome, long a, long b, String epoch, List<Window> windows) {
+
+        /** Units granted (when {@link Outcome#GRANTED}). */
+        public int granted() {
+            return (int) a;
+        }
+
+        /** Number of the last unit granted; the others count down from it. */
+        public long lastUnit() {
+            return b;
+        }
+
+        /** Milliseconds to wait (when refused, rebuilding or held). */
+        public long waitMillis() {
+            return a;
+        }
+    }
+
+    /** How a lease request ended. */
+    public enum Outcome {
+        /** Units were granted. */
+        GRANTED,
+        /** A window of the key or of the consumer's share is full. */
+        REFUSED,
+        /** This replica must re-report its sends into the current epoch first. */
+        IMPORT_FIRST,
+        /** Redis lost its data and waits for the replicas' sends. */
+        REBUILDING,
+        /** Coldsend asked the key to wait. */
+        HELD
+    }
+
+    /** The shared state for views: epoch, rebuild and hold, and the key's and each consumer's windows. */
+    public record Status(String epoch, long rebuildMillis, long holdMillis, int holdStatus, List<Window> windows) {
+    }
+
+    /** One send to re-report: a stable member name and how long ago it was sent. */
+    public record Sent(String member, long ageMillis) {
+    }
+
+    /** Leases up to {@code want} units for {@code share}'s consumer, if this replica knows the current {@code epoch}. */
+    public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch) {
+        List<String> args = args(Integer.toString(want), Integer.toString(share.perMinute()),
+                Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch);
+        return eval(LEASE, List.of(share), args).map(LeaseLedger::leaseAnswer);
+    }
+
+    /** Re-reports sends into {@code epoch}; the item is the epoch now current, equal to {@code epoch} when recorded. */
+    public Uni<String> importSends(String epoch, String replica, List<Sent> sends) {
+        List<String> args = args(epoch, replica);
+        for (Sent sent : sends) {
+            args.add(sent.member());
+            args.add(Long.toString(sent.ageMillis()));
+        }
+        return eval(IMPORT, List.of(), args).map(answer -> answer.get(0).toInteger() == 1 ? epoch : answer.get(1).toString());
+    }
+
+    /** Gives back units leased in {@code epoch} and never sent, so the other replicas may spend them. */
+    public Uni<Void> giveBack(String epoch, String consumer, List<String> members) {
+        List<String> args = args(epoch);
+        args.addAll(members);
+        return eval(GIVE_BACK, List.of(new ShareLimits(consumer, 0, 0)), args).replaceWithVoid();
+    }
+
+    /** Holds every replica's leases for {@code millis}, because Coldsend answered {@code status} asking to wait. */
+    public Uni<Void> hold(long millis, int status) {
+        return eval(HOLD, List.of(), args(Long.toString(millis), Integer.toString(status))).replaceWithVoid();
+    }
+
+    /** The shared state: the key's windows, then each consumer's in the order given. */
+    public Uni<Status> status(List<ShareLimits> shares) {
+        List<String> args = args();
+        for (ShareLimits share : shares) {
+            args.add(Integer.toString(share.perMinute()));
+            args.add(Integer.toString(share.perHour()));
+        }
+        return eval(STATUS, shares, args).map(answer -> new Status(answer.get(0).toString(), answer.get(1).toLong(),
+                answer.get(2).toLong(), answer.get(3).toInteger(), windows(answer, 4)));
+    }
+
+    private List<String> args(String... extra) {
+        List<String> args = new ArrayList<>();
+        args.add(clockOverride == null ? "" : Long.toString(clockOverride.getAsLong()));
+        args.add(Long.toString(settings.rebuildMillis()));
+        args.add(Integer.toString(settings.expectedReplicas()));
+        args.add(Integer.toString(settings.perMinute()));
+        args.add(Integer.toString(settings.perHour()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private Uni<Response> eval(String script, List<ShareLimits> consumers, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(script);
+        List<String> scriptKeys = new ArrayList<>(List.of(keys.quotaWindow("m"), keys.quotaWindow("h"), keys.quotaSequence(),
+                keys.quotaEpoch(), keys.quotaImporters(), keys.quotaHold()));
+        for (ShareLimits share : consumers) {
+            scriptKeys.add(keys.consumerWindow(share.consumer(), "m"));
+            scriptKeys.add(keys.consumerWindow(share.consumer(), "h"));
+        }
+        command.add(Integer.toString(scriptKeys.size()));
+        command.addAll(scriptKeys);
+        command.addAll(args);
+        return redis.call(ds -> ds.execute(Command.EVAL, command.toArray(String[]::new)));
+    }
+
+    private static LeaseAnswer leaseAnswer(Response answer) {
+        Outcome outcome = switch (answer.get(0).toInteger()) {
+            case 1 -> Outcome.GRANTED;
+            case 2 -> Outcome.IMPORT_FIRST;
+            case 3 -> Outcome.REBUILDING;
+            case 4 -> Outcome.HELD;
+            default -> Outcome.REFUSED;
+        };
+        return new LeaseAnswer(outcome, answer.get(1).toLong(), answer.get(2).toLong(), answer.get(3).toString(),
+                windows(answer, 4));
+    }
+
+    private static List<Window> windows(Response answer, int from) {
+        List<Window> windows = new ArrayList<>();
+        for (int i = from; i + 1 < answer.size(); i += 2) {
+            windows.add(new Window(answer.get(i).toInteger(), answer.get(i + 1).toLong()));
+        }
+        return windows;
+    }
+}

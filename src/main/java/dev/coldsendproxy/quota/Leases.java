@@ -1,0 +1,336 @@
+package dev.coldsendproxy.quota;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.coldsendproxy.cluster.RedisUnavailableException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * This replica's side of the budget shared through Redis ({@link LeaseLedger}): every unit it
+ * sends was leased first, so the replicas together stay within the key's limits whatever Redis
+ * does. While Redis answers, a unit is leased per attempt (a few at once when a consumer's misses
+ * queue), and units left unspent go back when their lease ends. While Redis does not answer, only
+ * units still leased are spent, then {@link LocalOnlyAllowance}. When Redis lost its data, every
+ * send of the last hour is re-reported before the next lease; when Redis returns, the sends made
+ * without a lease are.
+ *
+ * <p>All state is guarded by this object's monitor, taken only on the way to Coldsend (at most a
+ * hundred times a minute) and once per probe; Redis is never called while it is held.
+ */
+public final class Leases {
+
+    private static final Uni<Grant> GRANTED = Uni.createFrom().item(Grant.GRANTED);
+    private static final long ONE_SECOND = 1_000_000_000L;
+
+    private final LeaseLedger ledger;
+    private final Ticker ticker;
+    private final BooleanSupplier reachable;
+    private final String replica;
+    private final long leaseTtl;
+    private final int leaseMax;
+    private final LocalOnlyAllowance localOnly;
+    private final SendLog sends;
+    private final Map<String, Lot> lots = new HashMap<>();
+    private final Counters counters = new Counters();
+    private String epoch = "";
+    private long lastContact;
+    private boolean unleasedToReport;
+    private volatile LeaseLedger.Status status;
+
+    /**
+     * @param reachable whether Redis is worth asking now (the tier's mode); when false, only units
+     *        already leased and the local-only allowance are spent
+     * @param replica this process's name in the shared state, new on every start
+     * @param settle nanoseconds past a full window of silence before the local-only allowance opens
+     */
+    public Leases(LeaseLedger ledger, Ticker ticker, BooleanSupplier reachable, String replica, int perMinute, int perHour,
+            int expectedReplicas, long leaseTtlNanos, int leaseMax, long settle) {
+        this.ledger = ledger;
+        this.ticker = ticker;
+        this.reachable = reachable;
+        this.replica = replica;
+        this.leaseTtl = leaseTtlNanos;
+        this.leaseMax = leaseMax;
+        this.localOnly = new LocalOnlyAllowance(perMinute, perHour, expectedReplicas, settle);
+        this.sends = new SendLog(perHour);
+        this.lastContact = ticker.read();
+    }
+
+    /** Units leased, sent, given back and stranded, for metrics and the simulation's report. */
+    public static final class Counters {
+        final AtomicLong leased = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong givenBack = new AtomicLong();
+        final AtomicLong stranded = new AtomicLong();
+        final AtomicLong unanswered = new AtomicLong();
+
+        /** Units Redis granted this replica. */
+        public long leased() {
+            return leased.get();
+        }
+
+        /** Requests this replica sent, leased or not. */
+        public long sent() {
+            return sent.get();
+        }
+
+        /** Units given back unspent, free again for every replica. */
+        public long givenBack() {
+            return givenBack.get();
+        }
+
+        /** Units leased, never sent and never given back: spent budget that bought nothing. */
+        public long stranded() {
+            return stranded.get();
+        }
+
+        /** Units asked for in lease requests that Redis did not answer in time: perhaps granted, never used. */
+        public long unanswered() {
+            return unanswered.get();
+        }
+    }
+
+    /** The counters of this replica's leases. */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** The shared state as last read by {@link #refresh}, or null before the first answer. */
+    public LeaseLedger.Status status() {
+        return status;
+    }
+
+    /** Asks for one unit for {@code share}'s consumer; the item says whether it may be sent now. */
+    public Uni<Grant> acquire(LeaseLedger.ShareLimits share) {
+        long now = ticker.read();
+        synchronized (this) {
+            if (takeLeased(share.consumer(), now)) {
+                return GRANTED;
+            }
+        }
+        if (!reachable.getAsBoolean()) {
+            return Uni.createFrom().item(withoutRedis());
+        }
+        return lease(share, /* mayReport= */ true);
+    }
+
+    /**
+     * Once per probe: gives back units whose lease ended, reads the shared state and re-reports
+     * sends Redis does not know. Never fails; the item is null when Redis was not read.
+     */
+    public Uni<LeaseLedger.Status> refresh(List<LeaseLedger.ShareLimits> shares) {
+        long sentAt = ticker.read();
+        Uni<Void> giveBack = giveBack(sentAt);
+        if (!reachable.getAsBoolean()) {
+            return giveBack.replaceWith((LeaseLedger.Status) null);
+        }
+        return giveBack.chain(() -> ledger.status(shares))
+                .chain(read -> {
+                    contact(sentAt);
+                    status = read;
+                    boolean report;
+                    synchronized (this) {
+                        report = !read.epoch().equals(epoch) || unleasedToReport;
+                    }
+                    return report ? report(read.epoch()).replaceWith(read) : Uni.createFrom().item(read);
+                })
+                .onFailure(RedisUnavailableException.class).recoverWithNull();
+    }
+
+    /**
+     * Tells every replica that Coldsend asked the key to wait {@code millis} (a 429, or a 503 with
+     * {@code Retry-After}): their leases stop until then. Best effort; never fails.
+     */
+    public Uni<Void> shareHold(long millis, int httpStatus) {
+        if (millis <= 0 || !reachable.getAsBoolean()) {
+            return Uni.createFrom().voidItem();
+        }
+        return ledger.hold(millis, httpStatus).onFailure().recoverWithNull();
+    }
+
+    /** Gives every unit still leased back, for a replica that stops. */
+    public Uni<Void> giveBackAll() {
+        return giveBack(Long.MAX_VALUE);
+    }
+
+    private Uni<Grant> lease(LeaseLedger.ShareLimits share, boolean mayReport) {
+        long sentAt = ticker.read();
+        int want;
+        String known;
+        synchronized (this) {
+            Lot lot = lots.computeIfAbsent(share.consumer(), name -> new Lot());
+            lot.asking++;
+            want = Math.min(leaseMax, lot.asking);
+            known = epoch;
+        }
+        return ledger.lease(share, want, known)
+                .onItemOrFailure().invoke(() -> {
+                    synchronized (this) {
+                        lots.get(share.consumer()).asking--;
+                    }
+                })
+                .onFailure(RedisUnavailableException.class).recoverWithItem(() -> {
+                    counters.unanswered.addAndGet(want);
+                    return null;
+                })
+                .chain(answer -> answer == null ? Uni.createFrom().item(withoutRedis())
+                        : answered(share, answer, sentAt, mayReport));
+    }
+
+    private Uni<Grant> answered(LeaseLedger.ShareLimits share, LeaseLedger.LeaseAnswer answer, long sentAt, boolean mayReport) {
+        contact(sentAt);
+        return switch (answer.outcome()) {
+            case GRANTED -> Uni.createFrom().item(granted(share.consumer(), answer, sentAt));
+            case IMPORT_FIRST -> mayReport
+                    ? report(answer.epoch()).chain(() -> lease(share, /* mayReport= */ false))
+                    : Uni.createFrom().item(Grant.refused("the proxy's shared budget is being rebuilt", ONE_SECOND));
+            case REBUILDING -> Uni.createFrom().item(Grant.refused(
+                    "the proxy's shared budget is being rebuilt after Redis lost it", millis(answer.waitMillis())));
+            case HELD -> Uni.createFrom().item(answer.lastUnit() == 503
+                    ? Grant.overloaded("Coldsend is overloaded and asked the proxy to retry later", millis(answer.waitMillis()))
+                    : Grant.refused("Coldsend's rate limit for the proxy's key is exceeded", millis(answer.waitMillis())));
+            case REFUSED -> Uni.createFrom().item(Grant.refused(answer.lastUnit() == 2
+                    ? "your share of the proxy's Coldsend budget is spent"
+                    : "the proxy's Coldsend budget is spent", millis(answer.waitMillis())));
+        };
+    }
+
+    private synchronized Grant granted(String consumer, LeaseLedger.LeaseAnswer answer, long sentAt) {
+        counters.leased.addAndGet(answer.granted());
+        if (!answer.epoch().equals(epoch)) {
+            // Cannot happen (the script grants only to a replica that knows the epoch), but a unit
+            // of another epoch must never sit in a lot: give the surplus up rather than guess.
+            counters.stranded.addAndGet(answer.granted() - 1L);
+        } else {
+            Lot lot = lots.computeIfAbsent(consumer, name -> new Lot());
+            for (long unit = answer.lastUnit() - answer.granted() + 2; unit <= answer.lastUnit(); unit++) {
+                lot.units.add(new Unit(epoch + ":" + unit, sentAt + leaseTtl));
+            }
+        }
+        sent(sentAt, /* withoutLease= */ false);
+        return Grant.GRANTED;
+    }
+
+    /** Redis does not answer: spend a leased unit if one is left, else the local-only allowance. */
+    private synchronized Grant withoutRedis() {
+        long now = ticker.read();
+        long wait = localOnly.tryAcquire(now, lastContact);
+        if (wait > 0) {
+            return Grant.refused("the proxy's shared budget is unreachable, and this replica spends only what it had"
+                    + " leased until it has been cut off for a full hour", wait);
+        }
+        sent(now, /* withoutLease= */ true);
+        unleasedToReport = true;
+        return Grant.GRANTED;
+    }
+
+    /** Re-reports this replica's sends into {@code current}: all of them into a new epoch, else the unleased ones. */
+    private Uni<Void> report(String current) {
+        List<LeaseLedger.Sent> toReport;
+        long sentAt = ticker.read();
+        synchronized (this) {
+            boolean newEpoch = !current.equals(epoch);
+            if (newEpoch) {
+                // Units leased in the lost epoch are unknown to Redis now: never spend them.
+                lots.values().forEach(lot -> {
+                    lot.units.clear();
+                    lot.ended.clear();
+                });
+            }
+            toReport = sends.since(sentAt, replica, /* all= */ newEpoch);
+        }
+        return ledger.importSends(current, replica, toReport)
+                .invoke(recorded -> {
+                    synchronized (this) {
+                        if (recorded.equals(current)) {
+                            epoch = current;
+                            unleasedToReport = false;
+                        }
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure(RedisUnavailableException.class).recoverWithNull();
+    }
+
+    /** Gives back the units whose lease ends before {@code until}; those that cannot be given back are stranded. */
+    private Uni<Void> giveBack(long until) {
+        Map<String, List<String>> expired = new HashMap<>();
+        String from;
+        synchronized (this) {
+            from = epoch;
+            lots.forEach((consumer, lot) -> {
+                List<String> members = new ArrayList<>();
+                lot.ended.forEach(unit -> members.add(unit.member()));
+                lot.ended.clear();
+                while (!lot.units.isEmpty() && lot.units.peekFirst().deadline() <= until) {
+                    members.add(lot.units.pollFirst().member());
+                }
+                if (!members.isEmpty()) {
+                    expired.put(consumer, members);
+                }
+            });
+        }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Map.Entry<String, List<String>> entry : expired.entrySet()) {
+            int count = entry.getValue().size();
+            all = all.chain(() -> (reachable.getAsBoolean()
+                    ? ledger.giveBack(from, entry.getKey(), entry.getValue())
+                            .invoke(() -> counters.givenBack.addAndGet(count))
+                    : Uni.createFrom().<Void>failure(new RedisUnavailableException("local-only", null)))
+                    .onFailure().recoverWithItem(() -> {
+                        counters.stranded.addAndGet(count);
+                        return null;
+                    }));
+        }
+        return all;
+    }
+
+    private boolean takeLeased(String consumer, long now) {
+        Lot lot = lots.get(consumer);
+        if (lot == null) {
+            return false;
+        }
+        while (!lot.units.isEmpty()) {
+            Unit unit = lot.units.pollFirst();
+            if (now < unit.deadline()) {
+                sent(now, /* withoutLease= */ false);
+                return true;
+            }
+            lot.ended.add(unit);
+        }
+        return false;
+    }
+
+    private void sent(long now, boolean withoutLease) {
+        sends.record(now, withoutLease);
+        counters.sent.incrementAndGet();
+    }
+
+    private synchronized void contact(long sentAt) {
+        lastContact = Math.max(lastContact, sentAt);
+    }
+
+    private static long millis(long millis) {
+        return millis * 1_000_000L;
+    }
+
+    /** One leased unit: its member in the shared windows and the local instant it may no longer be sent. */
+    private record Unit(String member, long deadline) {
+    }
+
+    /** One consumer's leased units on this replica, oldest first, and its lease requests in flight. */
+    private static final class Lot {
+        final ArrayDeque<Unit> units = new ArrayDeque<>();
+        /** Units whose lease ended before they were needed, to give back at the next refresh. */
+        final List<Unit> ended = new ArrayList<>();
+        int asking;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.coldsendproxy.quota;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What this replica sent to Coldsend in the last hour, numbered, so it can re-report the sends
+ * that Redis does not know: all of them when Redis lost its data, and those sent without a lease
+ * (local-only) when Redis returns. A ring of at most {@code capacity} sends; the oldest make room.
+ * Not thread-safe; {@link Leases} guards it.
+ */
+final class SendLog {
+
+    private final long[] times;
+    private final boolean[] withoutLease;
+    private long next;
+    private int size;
+
+    SendLog(int capacity) {
+        this.times = new long[capacity];
+        this.withoutLease = new boolean[capacity];
+    }
+
+    /** Records a send at {@code now}; {@code withoutLease} when Redis never granted it. */
+    void record(long now, boolean withoutLease) {
+        int slot = (int) (next % times.length);
+        times[slot] = now;
+        this.withoutLease[slot] = withoutLease;
+        next++;
+        size = Math.min(size + 1, times.length);
+    }
+
+    /**
+     * The sends of the last hour before {@code now}, oldest first, as members named after
+     * {@code replica} with their age in ms; only those sent without a lease unless {@code all}.
+     */
+    List<LeaseLedger.Sent> since(long now, String replica, boolean all) {
+        List<LeaseLedger.Sent> sent = new ArrayList<>();
+        for (long number = next - size; number < next; number++) {
+            int slot = (int) (number % times.length);
+            long age = now - times[slot];
+            if (age < Units.HOUR && (all || withoutLease[slot])) {
+                sent.add(new LeaseLedger.Sent("s:" + replica + ":" + number, age / 1_000_000L));
+            }
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.coldsendproxy.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.coldsendproxy.cluster.RedisCommands;
+import dev.coldsendproxy.cluster.RedisKeys;
+import dev.coldsendproxy.cluster.RedisUnavailableException;
+import dev.coldsendproxy.support.RedisServer;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+
+/**
+ * The lease protocol ({@link Leases} against the real {@link LeaseLedger} scripts in a real
+ * redis-server) driven through thousands of random steps on one manual clock: sends from three
+ * replicas and two consumers, time passing (seconds, minutes, now and then more than an hour),
+ * Redis down for everyone, answers lost after Redis acted (a command slower than the timeout),
+ * Redis restarted empty, and replicas killed and started anew. After every send, the sends of
+ * all replicas together are checked against both limits in the sliding minute and hour that end
+ * with it.
+ */
+class LeaseSimulationTest {
+
+    private static final int PER_MINUTE = 10;
+    private static final int PER_HOUR = 40;
+    private static final int REPLICAS = 3;
+    private static final long SECOND = Duration.ofSeconds(1).toNanos();
+    private static final long LEASE_TTL = 2 * SECOND;
+    private static final long SETTLE = 4 * SECOND;
+    private static final int STEPS = 4000;
+
+    private RedisServer server;
+    private Vertx vertx;
+    private Redis client;
+    private ReactiveRedisDataSource redis;
+    private final AtomicLong clock = new AtomicLong(Duration.ofDays(1).toNanos());
+    private final List<Long> sends = new ArrayList<>();
+    private final List<Replica> replicas = new ArrayList<>();
+    private Random random;
+    private boolean redisDown;
+    private double loseAnswers;
+    private int replicaStarts;
+    /**
+     * When Redis, and when a replica, last lost its memory. One fault at a time: when both lose
+     * their memory within the same hour, the sends made before by the replica that died are known
+     * to nobody, and no design can count them (README, "Never over the key's limits").
+     */
+    private long redisRestartedAt = Long.MIN_VALUE / 2;
+    private long replicaRestartedAt = Long.MIN_VALUE / 2;
+    /** The last steps, for the failure message. */
+    private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
+
+    @BeforeEach
+    void startRedis() {
+        server = RedisServer.start();
+        vertx = Vertx.vertx();
+        client = Redis.createClient(vertx, server.url());
+        redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
+    }
+
+    @AfterEach
+    void stopRedis() {
+        client.close();
+        vertx.closeAndAwait();
+        server.close();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = { 1, 2, 3 })
+    void neverSendsMoreThanEitherLimitWhateverRedisAndTheReplicasDo(long seed) {
+        random = new Random(seed);
+        for (int i = 0; i < REPLICAS; i++) {
+            replicas.add(newReplica());
+        }
+        int granted = 0;
+        for (int step = 0; step < STEPS; step++) {
+            int dice = random.nextInt(100);
+            if (dice < 60) {
+                granted += send() ? 1 : 0;
+            } else if (dice < 85) {
+                advance(random.nextInt(100) < 97 ? random.nextInt(3 * (int) (SECOND / 1_000_000)) * 1_000_000L
+                        : Duration.ofMinutes(1 + random.nextInt(70)).toNanos());
+            } else if (dice < 90) {
+                redisDown = !redisDown;
+                note("redis " + (redisDown ? "down" : "up"));
+            } else if (dice < 93) {
+                loseAnswers = loseAnswers > 0 ? 0 : 0.3;
+                note("lose answers " + loseAnswers);
+            } else if (dice < 95 && clock.get() - replicaRestartedAt >= Units.HOUR) {
+                restartRedisEmpty();
+                redisRestartedAt = clock.get();
+                note("redis restarted empty");
+            } else if (dice < 97 && clock.get() - redisRestartedAt >= Units.HOUR) {
+                int which = random.nextInt(REPLICAS);
+                replicas.set(which, newReplica());
+                replicaRestartedAt = clock.get();
+                note("replica " + which + " restarted");
+            } else {
+                probeAll();
+            }
+        }
+        long stranded = replicas.stream().mapToLong(replica -> replica.leases.counters().stranded()).sum();
+        assertThat(granted).as("the simulation must really spend the budget").isGreaterThan(STEPS / 20);
+        assertThat(stranded).as("units stranded by the current replicas").isLessThan(granted);
+    }
+
+    /** One attempt on a random replica for a random consumer; a granted one is a send, checked at once. */
+    private boolean send() {
+        Replica replica = replicas.get(random.nextInt(REPLICAS));
+        LeaseLedger.ShareLimits share = random.nextBoolean()
+                ? new LeaseLedger.ShareLimits("billing", Units.shareOf(0.6, PER_MINUTE), Units.shareOf(0.6, PER_HOUR))
+                : new LeaseLedger.ShareLimits("crm", Units.shareOf(0.6, PER_MINUTE), Units.shareOf(0.6, PER_HOUR));
+        Grant grant = replica.leases.acquire(share).await().atMost(Duration.ofSeconds(10));
+        note(replica.name + " " + share.consumer() + (grant.granted() ? " SENT" : " refused: " + grant.reason()));
+        if (!grant.granted()) {
+            assertThat(grant.retryAfterSeconds()).isPositive();
+            return false;
+        }
+        long now = clock.get();
+        sends.add(now);
+        assertWithinLimits(now);
+        return true;
+    }
+
+    private void assertWithinLimits(long now) {
+        int minute = 0;
+        int hour = 0;
+        for (int i = sends.size() - 1; i >= 0 && now - sends.get(i) < Units.HOUR; i--) {
+            hour++;
+            if (now - sends.get(i) < Units.MINUTE) {
+                minute++;
+            }
+        }
+        assertThat(minute).as("sends in the minute ending at send %d; last steps:%n%s", sends.size(), String.join("\n", trace)).isLessThanOrEqualTo(PER_MINUTE);
+        assertThat(hour).as("sends in the hour ending at send %d; last steps:%n%s", sends.size(), String.join("\n", trace)).isLessThanOrEqualTo(PER_HOUR);
+    }
+
+    private void note(String event) {
+        trace.addLast(String.format("t=%.3fs %s", (clock.get() - Duration.ofDays(1).toNanos()) / 1e9, event));
+        if (trace.size() > 60) {
+            trace.removeFirst();
+        }
+    }
+
+    /** Time passes; while Redis answers, each replica's probe runs every second (the first ten, then once at the end). */
+    private void advance(long nanos) {
+        note("advance " + nanos / 1_000_000 + " ms");
+        long left = nanos;
+        for (int i = 0; i < 10 && left > 0; i++) {
+            long step = Math.min(SECOND, left);
+            clock.addAndGet(step);
+            left -= step;
+            probeAll();
+        }
+        clock.addAndGet(left);
+        probeAll();
+    }
+
+    private void probeAll() {
+        for (Replica replica : replicas) {
+            replica.probe();
+        }
+    }
+
+    private void restartRedisEmpty() {
+        redis.flushall().await().atMost(Duration.ofSeconds(10));
+    }
+
+    private Replica newReplica() {
+        return new Replica("replica-" + replicaStarts++);
+    }
+
+    /** One replica: its leases, and the tier's mode as RedisTier keeps it (local-only after a failure, shared after a ping). */
+    private final class Replica implements RedisCommands {
+
+        final Leases leases;
+        final String name;
+        boolean shared = true;
+
+        Replica(String name) {
+            this.name = name;
+            LeaseLedger ledger = new LeaseLedger(this, new RedisKeys("sim"),
+                    new LeaseLedger.Settings(PER_MINUTE, PER_HOUR, LEASE_TTL / 1_000_000, 5_000, REPLICAS),
+                    () -> clock.get() / 1_000_000);
+            leases = new Leases(ledger, clock::get, () -> shared, name, PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4, SETTLE);
+        }
+
+        /** The ping that returns a replica to shared mode, then the quota's own probe. */
+        void probe() {
+            if (!redisDown) {
+                shared = true;
+            }
+            leases.refresh(List.of()).await().atMost(Duration.ofSeconds(10));
+        }
+
+        @Override
+        public <T> Uni<T> call(Function<ReactiveRedisDataSource, Uni<T>> command) {
+            if (redisDown) {
+                shared = false;
+                return Uni.createFrom().failure(new RedisUnavailableException("down", null));
+            }
+            T answer = command.apply(redis).await().atMost(Duration.ofSeconds(10));
+            if (random.nextDouble() < loseAnswers) {
+                note(name + " lost an answer");
+                shared = false;
+                return Uni.createFrom().failure(new RedisUnavailableException("answered too late", null));
+            }
+            return Uni.createFrom().item(answer);
+        }
+    }
+}
