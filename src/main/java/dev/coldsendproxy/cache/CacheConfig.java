@@ -18,11 +18,21 @@ public interface CacheConfig {
     Duration notFoundTtl();
 
     /**
-     * How long an answer is kept past its TTL so it can be served ({@code X-Cache: STALE}) when
-     * Coldsend fails or the quota is spent. Default 10m; 0 turns stale serving off.
+     * How old past its TTL an answer may be served ({@code X-Cache: STALE}) when Coldsend fails
+     * or the quota is spent, for callers that say nothing else. Default 10m; 0 turns default stale
+     * serving off.
      */
     @WithDefault("10m")
     Duration staleIfError();
+
+    /**
+     * How long an answer is kept past its TTL at most, so that a caller that accepts an older
+     * answer ({@code Cache-Control: max-stale}, or its consumer's {@code max-stale}) gets one
+     * instead of a 429. Bounded by {@code max-bytes}: the least valuable copies go first. Default
+     * 24h; never shorter than {@code stale-if-error}.
+     */
+    @WithDefault("24h")
+    Duration keep();
 
     /**
      * Serve a stale copy at once and refresh it in the background (stale-while-revalidate)

@@ -33,12 +33,14 @@ public class LeadCache {
     private final long ttlNanos;
     private final long notFoundTtlNanos;
     private final long staleNanos;
+    private final long keepNanos;
 
     public LeadCache(CacheConfig config, Ticker ticker) {
         this.ticker = ticker;
         this.ttlNanos = positive("proxy.cache.ttl", config.ttl().toNanos());
         this.notFoundTtlNanos = positive("proxy.cache.not-found-ttl", config.notFoundTtl().toNanos());
         this.staleNanos = notNegative("proxy.cache.stale-if-error", config.staleIfError().toNanos());
+        this.keepNanos = Math.max(staleNanos, notNegative("proxy.cache.keep", config.keep().toNanos()));
         long maxBytes = positive("proxy.cache.max-bytes", config.maxBytes());
         this.entries = Caffeine.newBuilder()
                 .ticker(ticker)
@@ -49,7 +51,7 @@ public class LeadCache {
                 .executor(Runnable::run)
                 .maximumWeight(maxBytes)
                 .weigher((LeadKey key, CachedLead lead) -> lead.weight())
-                .expireAfter(new KeptUntilStaleWindowEnds())
+                .expireAfter(new KeptUntilKeepEnds())
                 .recordStats()
                 .build();
     }
@@ -67,6 +69,19 @@ public class LeadCache {
     /** {@link #isFresh(CachedLead)} at {@code now} (a {@link #now()} reading), so a hit reads the clock once. */
     public boolean isFresh(CachedLead lead, long now) {
         return now - lead.fetchedAtNanos() < freshNanos(lead);
+    }
+
+    /**
+     * How much longer (nanoseconds) the copy stays fresh at {@code now}; zero or negative once it
+     * is stale, and then minus how long it has been stale.
+     */
+    public long freshFor(CachedLead lead, long now) {
+        return lead.fetchedAtNanos() + freshNanos(lead) - now;
+    }
+
+    /** How old past its TTL an answer may be served when nothing else is said ({@code stale-if-error}). */
+    public long staleIfErrorNanos() {
+        return staleNanos;
     }
 
     /** Whole seconds since the upstream produced this answer, for the {@code Age} header. */
@@ -190,14 +205,14 @@ public class LeadCache {
     }
 
     /**
-     * Keeps an entry until its TTL plus the stale window have passed since the upstream answered,
+     * Keeps an entry until its TTL plus {@code keep} have passed since the upstream answered,
      * measured from the answer's own timestamp so that a re-store never extends a copy's life.
      */
-    private final class KeptUntilStaleWindowEnds implements Expiry<LeadKey, CachedLead> {
+    private final class KeptUntilKeepEnds implements Expiry<LeadKey, CachedLead> {
 
         @Override
         public long expireAfterCreate(LeadKey key, CachedLead lead, long currentTime) {
-            long end = lead.fetchedAtNanos() + freshNanos(lead) + staleNanos;
+            long end = lead.fetchedAtNanos() + freshNanos(lead) + keepNanos;
             return Math.max(0, end - currentTime);
         }
 

@@ -1,5 +1,6 @@
 package dev.coldsendproxy.consumer;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -39,5 +40,12 @@ public interface ConsumerConfig {
          * split of what the consumers with an explicit share leave over.
          */
         OptionalDouble upstreamShare();
+
+        /**
+         * How old past its freshness an answer this consumer takes when no fresh one can be
+         * bought (Coldsend failing, the budget spent), like sending {@code Cache-Control:
+         * max-stale=N} on every request. Default: {@code proxy.cache.stale-if-error}.
+         */
+        Optional<Duration> maxStale();
     }
 }

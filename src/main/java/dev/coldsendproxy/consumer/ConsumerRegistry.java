@@ -1,6 +1,7 @@
 package dev.coldsendproxy.consumer;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,12 @@ public class ConsumerRegistry {
                             + ".key-sha256 is missing: every consumer needs the SHA-256 of its key"));
             SecretDigest key = SecretDigest.parse("proxy.consumers." + name + ".key-sha256", hex);
             double share = entry.getValue().upstreamShare().orElse(defaultShare);
-            result.add(new Registered(new Consumer(name, share), key));
+            long maxStale = entry.getValue().maxStale().map(Duration::toNanos).orElse(Consumer.NO_MAX_STALE);
+            if (maxStale != Consumer.NO_MAX_STALE && maxStale < 0) {
+                throw new ConfigurationException("proxy.consumers." + name + ".max-stale must not be negative but was "
+                        + entry.getValue().maxStale().get());
+            }
+            result.add(new Registered(new Consumer(name, share, maxStale), key));
         }
         return List.copyOf(result);
     }

@@ -1,9 +1,9 @@
 package dev.coldsendproxy.lead;
 
 /**
- * The request's cache directives that the lead route honours: {@code If-None-Match} (answered
- * with 304 when a listed tag matches the current ETag, RFC 9110 section 13.1.2, weak comparison)
- * and {@code Cache-Control: no-cache} (the caller wants Coldsend asked again).
+ * {@code If-None-Match} as the lead route honours it: answered with 304 when a listed tag matches
+ * the current ETag (RFC 9110 section 13.1.2, weak comparison). {@code Cache-Control} is
+ * {@link RequestDirectives}'s.
  */
 final class EntityTags {
 
@@ -48,21 +48,6 @@ final class EntityTags {
             } else {
                 int comma = ifNoneMatch.indexOf(',', start);
                 i = comma < 0 ? length : comma;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code Cache-Control} carries the {@code no-cache} directive (any case, any position). */
-    static boolean noCache(String cacheControl) {
-        if (cacheControl == null) {
-            return false;
-        }
-        for (String directive : cacheControl.split(",")) {
-            String name = directive.strip();
-            int eq = name.indexOf('=');
-            if ((eq < 0 ? name : name.substring(0, eq).strip()).equalsIgnoreCase("no-cache")) {
-                return true;
             }
         }
         return false;

@@ -23,7 +23,8 @@ import jakarta.enterprise.event.Observes;
  * a map lookup and a write of bytes already held, and the framework's per-request writer lookup,
  * content-type parsing and {@code Uni} plumbing were about 40% of a hit's CPU in bench/'s JFR
  * profile (docs/benchmarks.md). Anything else (a missing or unknown key, bad ids,
- * {@code Cache-Control: no-cache}, a stale or absent entry) goes on to {@link LeadResource}
+ * {@code Cache-Control: no-cache}, a stale or absent entry, one not fresh enough for the caller's
+ * {@code max-age} or {@code min-fresh}) goes on to {@link LeadResource}
  * untouched via {@code next()}, so errors, misses and stale answers keep one code path.
  */
 @ApplicationScoped
@@ -52,7 +53,8 @@ class FreshHitRoute {
     void serve(RoutingContext ctx) {
         long start = System.nanoTime();
         MultiMap in = ctx.request().headers();
-        if (EntityTags.noCache(in.get(LeadHeaders.CACHE_CONTROL))) {
+        RequestDirectives asked = RequestDirectives.parse(in.get(LeadHeaders.CACHE_CONTROL));
+        if (asked.noCache()) {
             ctx.next();
             return;
         }
@@ -70,7 +72,7 @@ class FreshHitRoute {
         }
         HttpServerResponse response = ctx.response();
         MultiMap out = response.headers();
-        CachedLead fresh = hit(key, consumer, out);
+        CachedLead fresh = hit(key, consumer, asked, out);
         if (fresh == null) {
             ctx.next();
             return;
@@ -95,9 +97,9 @@ class FreshHitRoute {
      * put. One clock reading serves freshness, {@code Age} and the budget. The JMH benchmark
      * (bench/jmh) measures this method: the proxy's own work on a hit, without the network.
      */
-    CachedLead hit(LeadKey key, Consumer consumer, MultiMap out) {
+    CachedLead hit(LeadKey key, Consumer consumer, RequestDirectives asked, MultiMap out) {
         long now = leads.now();
-        CachedLead fresh = leads.freshOrNull(key, now);
+        CachedLead fresh = leads.freshOrNull(key, asked, now);
         if (fresh != null) {
             Budget budget = quota.budget(consumer.name(), consumer.share(), now);
             LeadHeaders.put(out, fresh, CacheOutcome.HIT, leads.ageSeconds(fresh, now), budget, budget.resetSeconds(now));

@@ -59,8 +59,8 @@ public class LeadResource {
         try {
             consumer = consumers.authenticate(apiKey);
             key = LeadIds.parse(campaignId, leadId);
-            boolean revalidate = EntityTags.noCache(cacheControl);
-            return fetch(key, consumer, new RequestTrace(requestId, revalidate), ifNoneMatch, http, start);
+            return fetch(key, consumer, new RequestTrace(requestId, RequestDirectives.parse(cacheControl)), ifNoneMatch,
+                    http, start);
         } catch (RuntimeException e) {
             telemetry.rejected(requestId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS, start);
             throw e;

@@ -10,6 +10,7 @@ import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.cache.TieredLoader;
 import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.QuotaGates;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import dev.coldsendproxy.upstream.ColdsendClient;
@@ -24,6 +25,11 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class LeadService {
+
+    /** RFC 9111 §5.2.1.7: {@code only-if-cached} with no usable copy is a 504, and Coldsend is not asked. */
+    private static final ProblemException NOT_CACHED = new ProblemException(504, "Gateway timeout: you asked for a"
+            + " cached answer only (Cache-Control: only-if-cached), and the proxy holds no copy of this lead within the"
+            + " age you accept. Ask without only-if-cached to have it fetched.");
 
     private final LeadCache cache;
     private final ColdsendClient upstream;
@@ -46,10 +52,11 @@ public class LeadService {
         this.gates = gates;
     }
 
-    /** The stored answer if it is fresh, else null: the allocation-free fast path of the route. */
-    CachedLead freshOrNull(LeadKey key, long now) {
+    /** The stored answer if it is fresh enough for the caller, else null: the allocation-free fast path of the route. */
+    CachedLead freshOrNull(LeadKey key, RequestDirectives asked, long now) {
         CachedLead stored = cache.peek(key);
-        return stored != null && cache.isFresh(stored, now) ? stored : null;
+        return stored != null && asked.acceptsFresh(now - stored.fetchedAtNanos(), cache.freshFor(stored, now)) ? stored
+                : null;
     }
 
     /** Whole seconds at {@code now} since Coldsend produced this answer. */
@@ -65,28 +72,50 @@ public class LeadService {
     /**
      * Answers one lead request that the fast path could not answer. A revalidating request
      * ({@code Cache-Control: no-cache}) skips the stored copy and joins or starts an upstream load.
+     * A copy that is not fresh enough for the caller stands in when the caller tolerates its
+     * staleness ({@link #tolerated}) and no fresh answer should or can be bought: the budget is low,
+     * the caller asked {@code only-if-cached}, or Coldsend failed.
      */
     Uni<LeadReply> fetch(LeadKey key, Consumer consumer, RequestTrace trace) {
-        CachedLead stored = cache.peek(key);
-        if (stored != null && !trace.revalidate()) {
-            if (cache.isFresh(stored)) {
+        RequestDirectives asked = trace.directives();
+        CachedLead stored = asked.noCache() ? null : cache.peek(key);
+        if (stored != null) {
+            long now = cache.now();
+            if (asked.acceptsFresh(now - stored.fetchedAtNanos(), cache.freshFor(stored, now))) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
-            if (quota.budgetLow()) {
-                return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
-            }
-            if (refreshAhead) {
-                cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
-                return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
+            if (tolerated(stored, asked, consumer)) {
+                if (asked.onlyIfCached() || quota.budgetLow()) {
+                    return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
+                }
+                if (refreshAhead) {
+                    cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
+                    return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
+                }
             }
         }
+        if (asked.onlyIfCached()) {
+            return Uni.createFrom().failure(NOT_CACHED);
+        }
+        CachedLead seen = asked.noCache() ? cache.peek(key) : stored;
         AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
-        LeadCache.Load load = cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, source));
+        LeadCache.Load load = cache.load(key, seen, () -> loadFromUpstream(key, consumer, trace, source));
         return Uni.createFrom().completionStage(load.result())
                 .map(lead -> reply(lead, outcome(load.leader(), source.get())))
-                .onFailure().recoverWithUni(failure -> stored != null
-                        ? Uni.createFrom().item(reply(stored, CacheOutcome.STALE))
+                .onFailure().recoverWithUni(failure -> seen != null && tolerated(seen, asked, consumer)
+                        ? Uni.createFrom().item(reply(seen, CacheOutcome.STALE))
                         : Uni.createFrom().failure(failures.toProblem(failure)));
+    }
+
+    /**
+     * Whether the caller takes {@code stored} now although it is not fresh enough: within its
+     * {@code max-stale}, else its consumer's {@code max-stale}, else {@code proxy.cache.stale-if-error}.
+     */
+    private boolean tolerated(CachedLead stored, RequestDirectives asked, Consumer consumer) {
+        long now = cache.now();
+        long otherwise = consumer.maxStaleNanos() != Consumer.NO_MAX_STALE ? consumer.maxStaleNanos()
+                : cache.staleIfErrorNanos();
+        return asked.acceptsStale(now - stored.fetchedAtNanos(), -cache.freshFor(stored, now), otherwise);
     }
 
     private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace,

@@ -5,8 +5,8 @@ import dev.coldsendproxy.upstream.RateLimitHeaders;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One lead request on its way past the cache: its id (sent upstream), whether the caller asked for
- * revalidation ({@code Cache-Control: no-cache}), and the status of its own last upstream answer,
+ * One lead request on its way past the cache: its id (sent upstream), the caller's
+ * {@code Cache-Control} directives (revalidation, the age it accepts), and the status of its own last upstream answer,
  * for the access line. Coalesced waiters have none: another request made the call.
  */
 final class RequestTrace {
@@ -15,12 +15,12 @@ final class RequestTrace {
     static final int NO_UPSTREAM_STATUS = 0;
 
     private final String requestId;
-    private final boolean revalidate;
+    private final RequestDirectives directives;
     private volatile int upstreamStatus = NO_UPSTREAM_STATUS;
 
-    RequestTrace(String requestId, boolean revalidate) {
+    RequestTrace(String requestId, RequestDirectives directives) {
         this.requestId = requestId;
-        this.revalidate = revalidate;
+        this.directives = directives;
     }
 
     /** The request id, as echoed to the caller and sent to Coldsend. */
@@ -30,7 +30,12 @@ final class RequestTrace {
 
     /** Whether the caller asked for the cached copy to be revalidated with Coldsend. */
     boolean revalidate() {
-        return revalidate;
+        return directives.noCache();
+    }
+
+    /** The caller's {@code Cache-Control} request directives. */
+    RequestDirectives directives() {
+        return directives;
     }
 
     /** Status of this request's last upstream answer, or {@link #NO_UPSTREAM_STATUS}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -93,18 +94,22 @@ class LeadCacheTest {
     }
 
     @Test
-    void keepsAnEntryPastItsTtlForTheStaleWindowOnly() {
+    void keepsAnEntryPastItsTtlForTheKeepWindowOnly() {
         LeadCache cache = new LeadCache(Configs.cache(Duration.ofSeconds(30), 1 << 20), ticker);
         LeadKey key = new LeadKey("c", "l");
         cache.load(key, () -> CompletableFuture.completedFuture(new Fetched(200, new byte[1]))).result().join();
 
         now.addAndGet(31);
         CachedLead stale = cache.peek(key);
-        now.addAndGet(600);
+        now.set(30 + 24 * 3600 - 1);
+        CachedLead dayOld = cache.peek(key);
+        now.addAndGet(1);
 
         assertThat(stale).isNotNull();
         assertThat(cache.isFresh(stale)).isFalse();
-        assertThat(cache.ageSeconds(stale)).isEqualTo(631);
+        assertThat(cache.freshFor(stale, ticker.read())).as("stale for the whole keep window").isEqualTo(-TimeUnit.HOURS.toNanos(24));
+        assertThat(dayOld).as("kept for proxy.cache.keep (24 h) past the TTL").isSameAs(stale);
+        assertThat(cache.ageSeconds(stale)).isEqualTo(30 + 24 * 3600);
         assertThat(cache.peek(key)).isNull();
     }
 

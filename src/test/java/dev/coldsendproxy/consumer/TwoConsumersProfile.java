@@ -8,7 +8,7 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** Key authentication with two consumers sharing a budget of 10 a minute equally. */
+/** Key authentication with two consumers sharing a budget of 10 a minute equally; beta takes answers up to a day stale. */
 public class TwoConsumersProfile implements QuarkusTestProfile {
 
     static final String ALPHA_KEY = "alpha-TEST-ONLY-consumer-key";
@@ -20,6 +20,7 @@ public class TwoConsumersProfile implements QuarkusTestProfile {
                 "proxy.auth.mode", "keys",
                 "proxy.consumers.alpha.key-sha256", sha256(ALPHA_KEY),
                 "proxy.consumers.beta.key-sha256", sha256(BETA_KEY),
+                "proxy.consumers.beta.max-stale", "24h",
                 "coldsend.quota.per-minute", "10",
                 "coldsend.quota.per-hour", "100");
     }

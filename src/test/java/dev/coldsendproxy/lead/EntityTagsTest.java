@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** If-None-Match uses weak comparison over a list (RFC 9110 13.1.2); no-cache is found among directives. */
+/** If-None-Match uses weak comparison over a list (RFC 9110 13.1.2). */
 class EntityTagsTest {
 
     private static final String ETAG = "\"abc\"";
@@ -25,17 +25,5 @@ class EntityTagsTest {
             "''                     | false" })
     void matchesEntityTagsWeakly(String header, boolean matches) {
         assertThat(EntityTags.noneMatchFails(header.strip(), ETAG)).isEqualTo(matches);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "no-cache               | true",
-            "No-Cache               | true",
-            "max-age=0, no-cache    | true",
-            "no-store               | false",
-            "max-age=0              | false",
-            "no-cacheX              | false" })
-    void findsNoCache(String header, boolean noCache) {
-        assertThat(EntityTags.noCache(header.strip())).isEqualTo(noCache);
     }
 }

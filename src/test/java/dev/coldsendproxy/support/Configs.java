@@ -11,7 +11,7 @@ public final class Configs {
     private Configs() {
     }
 
-    /** The cache's defaults (404 TTL 10 s, stale window 10 min, no refresh-ahead) with this TTL and byte bound. */
+    /** The cache's defaults (404 TTL 10 s, stale-if-error 10 min, kept 24 h, no refresh-ahead) with this TTL and byte bound. */
     public static CacheConfig cache(Duration ttl, long maxBytes) {
         return new CacheConfig() {
             @Override
@@ -27,6 +27,11 @@ public final class Configs {
             @Override
             public Duration staleIfError() {
                 return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public Duration keep() {
+                return Duration.ofHours(24);
             }
 
             @Override

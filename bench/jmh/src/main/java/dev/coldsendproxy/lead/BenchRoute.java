@@ -23,7 +23,7 @@ public final class BenchRoute {
 
     /** What {@code FreshHitRoute.serve} does for a hit between reading the request and writing it out. */
     public CachedLead hit(String path, MultiMap headers) {
-        CachedLead fresh = route.hit(LeadPath.keyOrNull(path), Consumer.ANONYMOUS, headers);
+        CachedLead fresh = route.hit(LeadPath.keyOrNull(path), Consumer.ANONYMOUS, RequestDirectives.NONE, headers);
         if (fresh == null) {
             throw new IllegalStateException("the benchmark left the hit path: " + path);
         }
