@@ -143,19 +143,28 @@ class TwoReplicasIT {
     }
 
     @Test
-    void bothReplicasKeepServingWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
+    void bothReplicasKeepServingCopiesWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
         PackagedProxy a = replica(Map.of());
         PackagedProxy b = replica(Map.of());
         warmUp(a, b);
+        String cached = leadPath();
+        byte[] body = stubLead(cached, 0);
+        ConcurrentGets.get(a.uri(cached));
+        ConcurrentGets.get(b.uri(cached));
 
         redis.kill();
         String duringOutage = leadPath();
         stubLead(duringOutage, 0);
         await().atMost(PATIENCE).until(() -> a.output().contains("local-only") && b.output().contains("local-only"));
-        HttpResponse<byte[]> onA = ConcurrentGets.get(a.uri(duringOutage));
-        HttpResponse<byte[]> onB = ConcurrentGets.get(b.uri(duringOutage));
-        assertThat(onA.statusCode()).as("A said:%n%s", a.output()).isEqualTo(200);
-        assertThat(onB.statusCode()).as("B said:%n%s", b.output()).isEqualTo(200);
+        HttpResponse<byte[]> copyOnA = ConcurrentGets.get(a.uri(cached));
+        HttpResponse<byte[]> copyOnB = ConcurrentGets.get(b.uri(cached));
+        HttpResponse<byte[]> coldOnA = ConcurrentGets.get(a.uri(duringOutage));
+        assertThat(copyOnA.statusCode()).as("A said:%n%s", a.output()).isEqualTo(200);
+        assertThat(copyOnB.body()).as("B said:%n%s", b.output()).isEqualTo(body);
+        // Without Redis a replica spends only what it had leased: a cold lead waits rather than overspend.
+        assertThat(coldOnA.statusCode()).isEqualTo(429);
+        assertThat(coldOnA.headers().firstValue("Retry-After")).isPresent();
+        assertThat(upstreamCalls(duringOutage)).isZero();
 
         redis.restart();
         await().atMost(PATIENCE).until(() -> {

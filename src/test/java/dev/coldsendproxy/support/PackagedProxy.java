@@ -35,6 +35,14 @@ public final class PackagedProxy implements AutoCloseable {
 
     /** Starts the jar with exactly {@code env} (plus PATH/HOME), a free HTTP port and a free management port. */
     public static PackagedProxy start(Map<String, String> env) {
+        return start(env, List.of());
+    }
+
+    /**
+     * Like {@link #start(Map)}, with JVM options before {@code -jar}: e.g. a small heap, so that
+     * several replicas fit on a 2-core CI machine.
+     */
+    public static PackagedProxy start(Map<String, String> env, List<String> jvmOptions) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: *IT tests run after the package phase (./mvnw verify)");
         }
@@ -42,8 +50,10 @@ public final class PackagedProxy implements AutoCloseable {
             int port = freePort();
             int managementPort = freePort();
             Path output = Files.createTempFile("coldsend-proxy-", ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
@@ -107,6 +117,14 @@ public final class PackagedProxy implements AutoCloseable {
             return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills the process (SIGKILL, as a crashed pod goes: no shutdown hooks) and waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the proxy (pid " + process.pid() + ") outlived SIGKILL for 20 s");
         }
     }
 

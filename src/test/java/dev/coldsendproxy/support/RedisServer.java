@@ -31,16 +31,58 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Starts a new server on a free port and waits until it accepts connections. */
+    /**
+     * Starts a new server on a free port and waits until it accepts connections. It is also killed
+     * when the JVM exits without closing it (a test JVM ended by a timeout, a PIT minion), so no
+     * server outlives its test run.
+     */
     public static RedisServer start() {
         RedisServer server = new RedisServer(PackagedProxy.freePort());
         server.restart();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::kill, "redis-server-" + server.port));
         return server;
     }
 
     /** The URL for {@code quarkus.redis.hosts}. */
     public String url() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** The TCP port, the same across restarts. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open and new ones are still accepted by the
+     * kernel, but nothing is answered until {@link #resume()}, as a Redis stuck in a long fork or a
+     * paused VM would behave.
+     */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server run again (SIGCONT); it answers what queued up meanwhile. */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Kills the server (SIGKILL, as a crashed pod would go) and waits until it is gone. */
