@@ -106,9 +106,12 @@ public class ClusterQuota {
 
     /** Leases one unit for {@code consumer}; the item says whether the attempt may go out now. */
     Uni<Grant> acquire(Consumer consumer) {
-        LeaseLedger.ShareLimits share = seen.computeIfAbsent(consumer.name(), name -> new LeaseLedger.ShareLimits(name,
-                Units.shareOf(consumer.share(), perMinute), Units.shareOf(consumer.share(), perHour)));
-        return leases.acquire(share);
+        int minuteLimit = governor.minuteLimit();
+        int hourLimit = governor.hourLimit();
+        LeaseLedger.ShareLimits share = new LeaseLedger.ShareLimits(consumer.name(),
+                Units.shareOf(consumer.share(), minuteLimit), Units.shareOf(consumer.share(), hourLimit));
+        seen.put(consumer.name(), share);
+        return leases.acquire(share, minuteLimit, hourLimit);
     }
 
     /** Passes a pause Coldsend asked for ({@code pauseNanos}, 0 for none) on to every replica. */
@@ -129,7 +132,8 @@ public class ClusterQuota {
         long readAt = ticker.read();
         leases.refresh(shares).subscribe().with(status -> {
             if (status != null) {
-                governor.adopt(new SharedView(status, shares, perMinute, perHour, readAt, 3 * probeInterval.toNanos()));
+                governor.adopt(new SharedView(status, shares, governor.minuteLimit(), governor.hourLimit(), readAt,
+                        3 * probeInterval.toNanos()));
             }
         }, failure -> LOG.debugf("shared budget not read: %s", failure.getMessage()));
     }

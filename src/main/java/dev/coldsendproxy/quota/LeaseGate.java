@@ -33,7 +33,8 @@ final class LeaseGate implements AttemptGate {
 
     @Override
     public void afterAnswer(int status, RateLimitHeaders headers) {
-        long pause = governor.observe(status, headers.remaining(), headers.resetEpochSeconds(), headers.retryAfterSeconds());
+        long pause = governor.observe(status, headers.limit(), headers.remaining(), headers.resetEpochSeconds(),
+                headers.retryAfterSeconds());
         cluster.shareHold(pause, status);
     }
 }

@@ -224,8 +224,15 @@ public final class LeaseLedger {
 
     /** Leases up to {@code want} units for {@code share}'s consumer, if this replica knows the current {@code epoch}. */
     public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch) {
+        return lease(share, want, epoch, settings.perMinute(), settings.perHour());
+    }
+
+    /** As {@link #lease(ShareLimits, int, String)} under the key's limits in force (lower when Coldsend declared so). */
+    public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch, int perMinute, int perHour) {
         List<String> args = args(Integer.toString(want), Integer.toString(share.perMinute()),
                 Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch);
+        args.set(3, Integer.toString(perMinute));
+        args.set(4, Integer.toString(perHour));
         return eval(LEASE, List.of(share), args).map(LeaseLedger::leaseAnswer);
     }
 

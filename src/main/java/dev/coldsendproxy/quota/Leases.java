@@ -36,6 +36,8 @@ public final class Leases {
     private final String replica;
     private final long leaseTtl;
     private final int leaseMax;
+    private final int perMinute;
+    private final int perHour;
     private final LocalOnlyAllowance localOnly;
     private final SendLog sends;
     private final Map<String, Lot> lots = new HashMap<>();
@@ -59,6 +61,8 @@ public final class Leases {
         this.replica = replica;
         this.leaseTtl = leaseTtlNanos;
         this.leaseMax = leaseMax;
+        this.perMinute = perMinute;
+        this.perHour = perHour;
         this.localOnly = new LocalOnlyAllowance(perMinute, perHour, expectedReplicas, settle);
         this.sends = new SendLog(perHour);
         this.lastContact = ticker.read();
@@ -110,6 +114,11 @@ public final class Leases {
 
     /** Asks for one unit for {@code share}'s consumer; the item says whether it may be sent now. */
     public Uni<Grant> acquire(LeaseLedger.ShareLimits share) {
+        return acquire(share, perMinute, perHour);
+    }
+
+    /** As {@link #acquire(LeaseLedger.ShareLimits)} under the key's limits in force (lower when Coldsend declared so). */
+    public Uni<Grant> acquire(LeaseLedger.ShareLimits share, int minuteLimit, int hourLimit) {
         long now = ticker.read();
         synchronized (this) {
             if (takeLeased(share.consumer(), now)) {
@@ -119,7 +128,7 @@ public final class Leases {
         if (!reachable.getAsBoolean()) {
             return Uni.createFrom().item(withoutRedis());
         }
-        return lease(share, /* mayReport= */ true);
+        return lease(share, minuteLimit, hourLimit, /* mayReport= */ true);
     }
 
     /**
@@ -161,7 +170,7 @@ public final class Leases {
         return giveBack(Long.MAX_VALUE);
     }
 
-    private Uni<Grant> lease(LeaseLedger.ShareLimits share, boolean mayReport) {
+    private Uni<Grant> lease(LeaseLedger.ShareLimits share, int minuteLimit, int hourLimit, boolean mayReport) {
         long sentAt = ticker.read();
         int want;
         String known;
@@ -171,7 +180,7 @@ public final class Leases {
             want = Math.min(leaseMax, lot.asking);
             known = epoch;
         }
-        return ledger.lease(share, want, known)
+        return ledger.lease(share, want, known, minuteLimit, hourLimit)
                 .onItemOrFailure().invoke(() -> {
                     synchronized (this) {
                         lots.get(share.consumer()).asking--;
@@ -182,15 +191,16 @@ public final class Leases {
                     return null;
                 })
                 .chain(answer -> answer == null ? Uni.createFrom().item(withoutRedis())
-                        : answered(share, answer, sentAt, mayReport));
+                        : answered(share, answer, sentAt, minuteLimit, hourLimit, mayReport));
     }
 
-    private Uni<Grant> answered(LeaseLedger.ShareLimits share, LeaseLedger.LeaseAnswer answer, long sentAt, boolean mayReport) {
+    private Uni<Grant> answered(LeaseLedger.ShareLimits share, LeaseLedger.LeaseAnswer answer, long sentAt, int minuteLimit,
+            int hourLimit, boolean mayReport) {
         contact(sentAt);
         return switch (answer.outcome()) {
             case GRANTED -> Uni.createFrom().item(granted(share.consumer(), answer, sentAt));
             case IMPORT_FIRST -> mayReport
-                    ? report(answer.epoch()).chain(() -> lease(share, /* mayReport= */ false))
+                    ? report(answer.epoch()).chain(() -> lease(share, minuteLimit, hourLimit, /* mayReport= */ false))
                     : Uni.createFrom().item(Grant.refused("the proxy's shared budget is being rebuilt", ONE_SECOND));
             case REBUILDING -> Uni.createFrom().item(Grant.refused(
                     "the proxy's shared budget is being rebuilt after Redis lost it", millis(answer.waitMillis())));

@@ -34,6 +34,6 @@ final class QuotaGate implements AttemptGate {
 
     @Override
     public void afterAnswer(int status, RateLimitHeaders headers) {
-        governor.observe(status, headers.remaining(), headers.resetEpochSeconds(), headers.retryAfterSeconds());
+        governor.observe(status, headers.limit(), headers.remaining(), headers.resetEpochSeconds(), headers.retryAfterSeconds());
     }
 }

@@ -40,6 +40,8 @@ public class QuotaGovernor {
     private long upstreamResetAt = Long.MIN_VALUE;
     /** What every replica spent, while the Redis tier is shared; null without it. */
     private volatile SharedView shared;
+    /** Coldsend's own {@code X-RateLimit-Limit} for the key, when it sent one; it caps both windows. */
+    private volatile int declaredLimit = Integer.MAX_VALUE;
 
     QuotaGovernor(QuotaConfig config, Ticker ticker) {
         this.ticker = ticker;
@@ -73,11 +75,11 @@ public class QuotaGovernor {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
         }
         Share mine = share(consumer, share);
-        long ownWait = Math.max(mine.minute.waitNanos(now), mine.hour.waitNanos(now));
+        long ownWait = Math.max(mine.minute.waitNanos(now, mine.minuteLimit()), mine.hour.waitNanos(now, mine.hourLimit()));
         if (ownWait > 0) {
             return Grant.refused("your share of the proxy's Coldsend budget is spent", ownWait);
         }
-        long sharedWait = Math.max(minute.waitNanos(now), hour.waitNanos(now));
+        long sharedWait = Math.max(minute.waitNanos(now, minuteLimit()), hour.waitNanos(now, hourLimit()));
         if (sharedWait > 0) {
             return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
         }
@@ -90,14 +92,27 @@ public class QuotaGovernor {
         return Grant.GRANTED;
     }
 
+    /** {@link #observe(int, Long, Long, Long, Long)} for an answer without {@code X-RateLimit-Limit}. */
+    public long observe(int status, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
+        return observe(status, null, remaining, resetEpochSeconds, retryAfterSeconds);
+    }
+
     /**
-     * Learns from one Coldsend answer: its remaining count and reset time, and any request to
-     * wait (429, or 503 with {@code Retry-After}). Null values were absent.
+     * Learns from one Coldsend answer: the key's limit as Coldsend declares it (the lower of it and
+     * the configured limits is kept from then on), its remaining count and reset time, and any
+     * request to wait (429, or 503 with {@code Retry-After}). Null values were absent.
      *
      * @return how long (nanoseconds) every replica should now hold off, 0 when the answer asks for no pause
      */
-    public synchronized long observe(int status, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
+    public synchronized long observe(int status, Long limit, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
         long now = ticker.read();
+        if (limit != null && limit > 0) {
+            int declared = (int) Math.min(Integer.MAX_VALUE, limit);
+            if (declared != declaredLimit) {
+                declaredLimit = declared;
+                shares.values().forEach(share -> share.view = null);
+            }
+        }
         Long resetIn = resetEpochSeconds == null ? null
                 : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
                         resetEpochSeconds - TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()))));
@@ -121,19 +136,31 @@ public class QuotaGovernor {
     /** Whether either window (or Coldsend's own count) has fallen below the low-budget ratio. */
     public synchronized boolean budgetLow() {
         long now = ticker.read();
+        // Coldsend's remaining count is judged against the limit Coldsend itself declares.
+        int declared = declaredLimit != Integer.MAX_VALUE ? declaredLimit : perMinute;
         if (now < holdUntil || (upstreamRemaining >= 0 && now < upstreamResetAt
-                && upstreamRemaining < lowBudgetRatio * perMinute)) {
+                && upstreamRemaining < lowBudgetRatio * declared)) {
             return true;
         }
         SharedView view = shared;
         if (view != null && view.valid(now) && (now < view.holdUntil() || low(view.minuteLeft(), view.hourLeft()))) {
             return true;
         }
-        return low(minute.remaining(now), hour.remaining(now));
+        return low(minute.remaining(now, minuteLimit()), hour.remaining(now, hourLimit()));
     }
 
     private boolean low(int minuteLeft, int hourLeft) {
-        return minuteLeft < lowBudgetRatio * perMinute || hourLeft < lowBudgetRatio * perHour;
+        return minuteLeft < lowBudgetRatio * minuteLimit() || hourLeft < lowBudgetRatio * hourLimit();
+    }
+
+    /** The key's minute limit in force: the configured one, or Coldsend's declared limit when lower. */
+    public int minuteLimit() {
+        return Math.min(perMinute, declaredLimit);
+    }
+
+    /** The key's hour limit in force: the configured one, or Coldsend's declared limit when lower. */
+    public int hourLimit() {
+        return Math.min(perHour, declaredLimit);
     }
 
     /**
@@ -179,7 +206,7 @@ public class QuotaGovernor {
     /** Requests still allowed in the shared minute and hour windows, for metrics. */
     public synchronized int[] sharedRemaining() {
         long now = ticker.read();
-        int[] remaining = { minute.remaining(now), hour.remaining(now) };
+        int[] remaining = { minute.remaining(now, minuteLimit()), hour.remaining(now, hourLimit()) };
         SharedView view = shared;
         if (view != null && view.valid(now)) {
             remaining[0] = Math.min(remaining[0], view.minuteLeft());
@@ -210,13 +237,23 @@ public class QuotaGovernor {
 
     /** One consumer's slice of both windows. */
     private final class Share {
+        final double share;
         final SlidingLog minute;
         final SlidingLog hour;
         volatile Budget view;
 
         Share(double share) {
+            this.share = share;
             this.minute = new SlidingLog(Units.shareOf(share, perMinute), MINUTE);
             this.hour = new SlidingLog(Units.shareOf(share, perHour), HOUR);
+        }
+
+        int minuteLimit() {
+            return Units.shareOf(share, QuotaGovernor.this.minuteLimit());
+        }
+
+        int hourLimit() {
+            return Units.shareOf(share, QuotaGovernor.this.hourLimit());
         }
 
         void record(long now) {
@@ -226,15 +263,18 @@ public class QuotaGovernor {
         }
 
         Budget refreshView(long now) {
-            int minuteLeft = minute.remaining(now);
-            int hourLeft = hour.remaining(now);
-            long minuteFree = minute.nextFreeAt(now);
-            long hourFree = hour.nextFreeAt(now);
+            int minuteLimit = minuteLimit();
+            int hourLimit = hourLimit();
+            int minuteLeft = minute.remaining(now, minuteLimit);
+            int hourLeft = hour.remaining(now, hourLimit);
+            // Under a limit Coldsend lowered, a spent window frees a unit later than its oldest send.
+            long minuteFree = minuteLeft == 0 ? now + minute.waitNanos(now, minuteLimit) : minute.nextFreeAt(now);
+            long hourFree = hourLeft == 0 ? now + hour.waitNanos(now, hourLimit) : hour.nextFreeAt(now);
             long validUntil = Math.min(minuteFree > now ? minuteFree : Long.MAX_VALUE,
                     hourFree > now ? hourFree : Long.MAX_VALUE);
             Budget fresh = hourLeft < minuteLeft
-                    ? new Budget(hour.limit(), hourLeft, hourFree, validUntil)
-                    : new Budget(minute.limit(), minuteLeft, minuteFree, validUntil);
+                    ? new Budget(hourLimit, hourLeft, hourFree, validUntil)
+                    : new Budget(minuteLimit, minuteLeft, minuteFree, validUntil);
             view = fresh;
             return fresh;
         }

@@ -23,11 +23,19 @@ final class SlidingLog {
 
     /** Nanoseconds until one more request fits in the window; 0 when it fits now. */
     long waitNanos(long now) {
+        return waitNanos(now, times.length);
+    }
+
+    /**
+     * Nanoseconds until one more request fits under {@code limit} (at most the ring's size: a
+     * lower limit learned from Coldsend); 0 when it fits now.
+     */
+    long waitNanos(long now, int limit) {
         evict(now);
-        if (times.length == 0) {
+        if (limit <= 0) {
             return windowNanos;
         }
-        return size < times.length ? 0 : times[start] + windowNanos - now;
+        return size < limit ? 0 : times[(start + size - limit) % times.length] + windowNanos - now;
     }
 
     /** Counts a request sent at {@code now}; the caller has checked {@link #waitNanos} first. */
@@ -42,8 +50,13 @@ final class SlidingLog {
 
     /** Requests that may still be sent in the current window. */
     int remaining(long now) {
+        return remaining(now, times.length);
+    }
+
+    /** Requests that may still be sent in the current window under {@code limit}. */
+    int remaining(long now, int limit) {
         evict(now);
-        return times.length - size;
+        return Math.max(0, limit - size);
     }
 
     /** When the oldest counted request leaves the window (frees one unit); {@code now} when none is counted. */

@@ -128,4 +128,27 @@ class QuotaRouteTest extends ProxyTestBase {
 
         assertThat(upstreamCalls()).as("3 attempts per lead until the 10 are spent").isEqualTo(SmallQuotaProfile.PER_MINUTE);
     }
+
+    @Test
+    void obeysAColdsendLimitLowerThanConfiguredUntilColdsendRaisesIt() {
+        String campaign = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(uuid())).withHeader("X-RateLimit-Limit", "3"));
+
+        List<Response> lowered = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            lowered.add(given().get(leadPath(campaign, uuid())));
+        }
+        int spentUnderThree = upstreamCalls();
+        ticker.advance(Duration.ofHours(2));
+        upstreamAnswersEveryLead(lead(leadBody(uuid())).withHeader("X-RateLimit-Limit", "1000"));
+        List<Integer> raised = new ArrayList<>();
+        for (int i = 0; i < SmallQuotaProfile.PER_MINUTE; i++) {
+            raised.add(given().get(leadPath(campaign, uuid())).statusCode());
+        }
+
+        assertThat(lowered).extracting(Response::statusCode).containsExactly(200, 200, 200, 429, 429);
+        assertThat(lowered.get(2).header("RateLimit-Limit")).isEqualTo("3");
+        assertThat(spentUnderThree).isEqualTo(3);
+        assertThat(raised).as("the configured 10 again, the lower of it and Coldsend's 1000").containsOnly(200);
+    }
 }
