@@ -25,6 +25,8 @@ final class LeadHeaders {
     private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
     private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
     private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+    private static final CharSequence POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+    private static final CharSequence RATE_LIMIT = HttpHeaders.createOptimized("RateLimit");
     private static final CharSequence[] OUTCOMES = outcomes();
     /**
      * Pre-encoded 0..1023: every Age of a fresh hit, and the RateLimit values of Coldsend's
@@ -35,7 +37,11 @@ final class LeadHeaders {
     private LeadHeaders() {
     }
 
-    /** Cache outcome, age, validator and the consumer's own budget (IETF RateLimit fields). */
+    /**
+     * Cache outcome, age, validator and the consumer's own budget: {@code RateLimit-Policy} and
+     * {@code RateLimit} as in draft-ietf-httpapi-ratelimit-headers-10, and {@code RateLimit-Limit},
+     * {@code -Remaining} and {@code -Reset} for clients written against draft -06.
+     */
     static void put(MultiMap headers, CachedLead lead, CacheOutcome outcome, long ageSeconds, Budget budget,
             long resetSeconds) {
         headers.set(X_CACHE, OUTCOMES[outcome.ordinal()])
@@ -43,7 +49,9 @@ final class LeadHeaders {
                 .set(ETAG, lead.etag())
                 .set(LIMIT, number(budget.limit()))
                 .set(REMAINING, number(budget.remaining()))
-                .set(RESET, number(resetSeconds));
+                .set(RESET, number(resetSeconds))
+                .set(POLICY, budget.policy())
+                .set(RATE_LIMIT, "\"" + budget.policyName() + "\";r=" + budget.remaining() + ";t=" + resetSeconds);
     }
 
     /** The decimal text of {@code value}, pre-encoded when it is small. */

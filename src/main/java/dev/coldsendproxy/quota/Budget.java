@@ -2,12 +2,35 @@ package dev.coldsendproxy.quota;
 
 /**
  * A consumer's share as it stands, for the IETF {@code RateLimit-*} response headers: the tighter
- * of the minute and hour windows. {@code resetAtNanos} is when one unit frees up.
+ * of the minute and hour windows ({@code windowSeconds} says which). {@code resetAtNanos} is when
+ * one unit frees up. {@code policy} is the {@code RateLimit-Policy} field value of both windows
+ * (draft-ietf-httpapi-ratelimit-headers-10), rendered once per view, not once per answer.
  */
-public record Budget(int limit, int remaining, long resetAtNanos, long validUntilNanos) {
+public record Budget(int limit, int remaining, long resetAtNanos, long validUntilNanos, int windowSeconds,
+        CharSequence policy) {
+
+    /** The name of the minute window's policy in {@code RateLimit-Policy} and {@code RateLimit}. */
+    public static final String MINUTE_POLICY = "minute";
+    /** The name of the hour window's policy. */
+    public static final String HOUR_POLICY = "hour";
+
+    /** A view of the minute window whose policy names the same quota for both windows (tests, benchmarks). */
+    public Budget(int limit, int remaining, long resetAtNanos, long validUntilNanos) {
+        this(limit, remaining, resetAtNanos, validUntilNanos, 60, policy(limit, limit));
+    }
 
     /** Whole seconds from {@code now} until the reset, never negative. */
     public long resetSeconds(long now) {
         return Units.secondsUp(resetAtNanos - now);
+    }
+
+    /** The name of the policy this view is of, for the {@code RateLimit} field. */
+    public String policyName() {
+        return windowSeconds == 60 ? MINUTE_POLICY : HOUR_POLICY;
+    }
+
+    /** {@code RateLimit-Policy}: both windows with the consumer's quota ({@code q}) and their length ({@code w}). */
+    static String policy(int minuteQuota, int hourQuota) {
+        return "\"" + MINUTE_POLICY + "\";q=" + minuteQuota + ";w=60, \"" + HOUR_POLICY + "\";q=" + hourQuota + ";w=3600";
     }
 }

@@ -265,6 +265,7 @@ public class QuotaGovernor {
         Budget refreshView(long now) {
             int minuteLimit = minuteLimit();
             int hourLimit = hourLimit();
+            String policy = Budget.policy(minuteLimit, hourLimit);
             int minuteLeft = minute.remaining(now, minuteLimit);
             int hourLeft = hour.remaining(now, hourLimit);
             // Under a limit Coldsend lowered, a spent window frees a unit later than its oldest send.
@@ -273,8 +274,8 @@ public class QuotaGovernor {
             long validUntil = Math.min(minuteFree > now ? minuteFree : Long.MAX_VALUE,
                     hourFree > now ? hourFree : Long.MAX_VALUE);
             Budget fresh = hourLeft < minuteLeft
-                    ? new Budget(hourLimit, hourLeft, hourFree, validUntil)
-                    : new Budget(minuteLimit, minuteLeft, minuteFree, validUntil);
+                    ? new Budget(hourLimit, hourLeft, hourFree, validUntil, 3600, policy)
+                    : new Budget(minuteLimit, minuteLeft, minuteFree, validUntil, 60, policy);
             view = fresh;
             return fresh;
         }
