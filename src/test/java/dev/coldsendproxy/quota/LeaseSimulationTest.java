@@ -119,6 +119,38 @@ class LeaseSimulationTest {
         assertThat(stranded).as("units stranded by the current replicas").isLessThan(granted);
     }
 
+    @org.junit.jupiter.api.Test
+    void strandsUnderFivePercentOfAWindowInSteadyTrafficWithConcurrentMisses() {
+        random = new Random(7);
+        for (int i = 0; i < REPLICAS; i++) {
+            replicas.add(newReplica());
+        }
+        LeaseLedger.ShareLimits share = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
+        int sent = 0;
+        for (int round = 0; round < 200; round++) {
+            // Three misses at once on one replica: the later ones ask for more than one unit.
+            Replica replica = replicas.get(round % REPLICAS);
+            List<Uni<Grant>> concurrent = List.of(replica.leases.acquire(share), replica.leases.acquire(share),
+                    replica.leases.acquire(share));
+            for (Uni<Grant> attempt : concurrent) {
+                if (attempt.await().atMost(Duration.ofSeconds(10)).granted()) {
+                    sends.add(clock.get());
+                    assertWithinLimits(clock.get());
+                    sent++;
+                }
+            }
+            advance(20 * SECOND);
+        }
+        long leased = replicas.stream().mapToLong(r -> r.leases.counters().leased()).sum();
+        long givenBack = replicas.stream().mapToLong(r -> r.leases.counters().givenBack()).sum();
+        long stranded = replicas.stream().mapToLong(r -> r.leases.counters().stranded()).sum();
+
+        assertThat(sent).as("the hour's budget is spent, twice over 67 minutes").isGreaterThanOrEqualTo(2 * PER_HOUR - 5);
+        assertThat(leased).as("every unit leased was sent or given back").isEqualTo(sent + givenBack + stranded);
+        assertThat(stranded).as("stranded units against 5%% of a minute's %d", PER_MINUTE)
+                .isLessThanOrEqualTo(PER_MINUTE / 20);
+    }
+
     /** One attempt on a random replica for a random consumer; a granted one is a send, checked at once. */
     private boolean send() {
         Replica replica = replicas.get(random.nextInt(REPLICAS));
