@@ -89,7 +89,8 @@ public class LeadService {
                     return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
                 }
                 if (refreshAhead) {
-                    cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>()));
+                    cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>(),
+                            /* cold= */ false));
                     return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
                 }
             }
@@ -98,8 +99,10 @@ public class LeadService {
             return Uni.createFrom().failure(NOT_CACHED);
         }
         CachedLead seen = asked.noCache() ? cache.peek(key) : stored;
+        // Cold: no copy this caller could be answered with, even were Coldsend to fail.
+        boolean cold = seen == null || !tolerated(seen, asked, consumer);
         AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
-        LeadCache.Load load = cache.load(key, seen, () -> loadFromUpstream(key, consumer, trace, source));
+        LeadCache.Load load = cache.load(key, seen, () -> loadFromUpstream(key, consumer, trace, source, cold));
         return Uni.createFrom().completionStage(load.result())
                 .map(lead -> reply(lead, outcome(load.leader(), source.get())))
                 .onFailure().recoverWithUni(failure -> seen != null && tolerated(seen, asked, consumer)
@@ -118,10 +121,11 @@ public class LeadService {
         return asked.acceptsStale(now - stored.fetchedAtNanos(), -cache.freshFor(stored, now), otherwise);
     }
 
+    /** {@code cold}: no copy the caller would take stands in, so its attempts are cold demand. */
     private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace,
-            AtomicReference<TieredLoader.Source> source) {
+            AtomicReference<TieredLoader.Source> source, boolean cold) {
         return tiers.load(key, /* skipShared= */ trace.revalidate(), () -> upstream.fetchLead(key.campaignId(), key.leadId(),
-                        trace.requestId(), trace.watch(gates.forConsumer(consumer), telemetry))
+                        trace.requestId(), trace.watch(gates.forConsumer(consumer, cold), telemetry))
                 .map(answer -> new Fetched(answer.status(), answer.body())))
                 .invoke(loaded -> source.set(loaded.source()))
                 .map(TieredLoader.Loaded::fetched)

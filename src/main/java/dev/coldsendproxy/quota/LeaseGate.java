@@ -16,17 +16,23 @@ final class LeaseGate implements AttemptGate {
     private final QuotaGovernor governor;
     private final ClusterQuota cluster;
     private final Consumer consumer;
+    private final boolean cold;
 
-    LeaseGate(QuotaGovernor governor, ClusterQuota cluster, Consumer consumer) {
+    /** {@code cold}: the lead has no copy at all, so each attempt also counts as cold demand. */
+    LeaseGate(QuotaGovernor governor, ClusterQuota cluster, Consumer consumer, boolean cold) {
         this.governor = governor;
         this.cluster = cluster;
         this.consumer = consumer;
+        this.cold = cold;
     }
 
     @Override
     public Uni<Void> beforeAttempt() {
         return cluster.acquire(consumer).chain(leased -> {
-            Grant grant = leased.granted() ? governor.tryAcquire(consumer.name(), consumer.share()) : leased;
+            if (!leased.granted() && cold) {
+                governor.coldAsk();
+            }
+            Grant grant = leased.granted() ? governor.tryAcquire(consumer.name(), consumer.share(), cold) : leased;
             return QuotaGate.refusedOrVoid(grant);
         });
     }

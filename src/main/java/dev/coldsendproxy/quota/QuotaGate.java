@@ -14,15 +14,22 @@ final class QuotaGate implements AttemptGate {
 
     private final QuotaGovernor governor;
     private final Consumer consumer;
+    private final boolean cold;
 
     QuotaGate(QuotaGovernor governor, Consumer consumer) {
+        this(governor, consumer, /* cold= */ false);
+    }
+
+    /** {@code cold}: the lead has no copy at all, so each attempt also counts as cold demand. */
+    QuotaGate(QuotaGovernor governor, Consumer consumer, boolean cold) {
         this.governor = governor;
         this.consumer = consumer;
+        this.cold = cold;
     }
 
     @Override
     public Uni<Void> beforeAttempt() {
-        return refusedOrVoid(governor.tryAcquire(consumer.name(), consumer.share()));
+        return refusedOrVoid(governor.tryAcquire(consumer.name(), consumer.share(), cold));
     }
 
     /** Completes when {@code grant} lets the attempt go, else fails with the refusal the upstream client understands. */

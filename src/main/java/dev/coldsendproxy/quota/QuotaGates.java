@@ -22,6 +22,11 @@ public class QuotaGates {
 
     /** The gate every attempt of this call (retries included) must pass. */
     public AttemptGate forConsumer(Consumer consumer) {
-        return cluster.enabled() ? new LeaseGate(governor, cluster, consumer) : new QuotaGate(governor, consumer);
+        return forConsumer(consumer, /* cold= */ false);
+    }
+
+    /** As {@link #forConsumer(Consumer)}; {@code cold} when the lead has no copy at all (cold demand). */
+    public AttemptGate forConsumer(Consumer consumer, boolean cold) {
+        return cluster.enabled() ? new LeaseGate(governor, cluster, consumer, cold) : new QuotaGate(governor, consumer, cold);
     }
 }

@@ -31,6 +31,9 @@ public class QuotaGovernor {
     private final double lowBudgetRatio;
     private final SlidingLog minute;
     private final SlidingLog hour;
+    /** Asks for leads with no copy at all in the last minute and hour: the demand refreshes must leave room for. */
+    private final SlidingLog coldMinute;
+    private final SlidingLog coldHour;
     private final ConcurrentHashMap<String, Share> shares = new ConcurrentHashMap<>();
 
     private long holdUntil = Long.MIN_VALUE;
@@ -54,14 +57,28 @@ public class QuotaGovernor {
         this.lowBudgetRatio = config.lowBudgetRatio();
         this.minute = new SlidingLog(perMinute, MINUTE);
         this.hour = new SlidingLog(perHour, HOUR);
+        this.coldMinute = new SlidingLog(perMinute, MINUTE);
+        this.coldHour = new SlidingLog(perHour, HOUR);
     }
 
     /**
      * Asks for one upstream request on behalf of {@code consumer}, whose {@code share} (0..1) of
      * each window is its cap. A granted request is counted at once.
      */
-    public synchronized Grant tryAcquire(String consumer, double share) {
+    public Grant tryAcquire(String consumer, double share) {
+        return tryAcquire(consumer, share, /* cold= */ false);
+    }
+
+    /**
+     * As {@link #tryAcquire(String, double)}; {@code cold} when the lead has no copy at all, so
+     * the ask counts as demand that refreshes of stale copies must leave room for
+     * ({@link #budgetLow()}), whether it is granted or not.
+     */
+    public synchronized Grant tryAcquire(String consumer, double share, boolean cold) {
         long now = ticker.read();
+        if (cold) {
+            coldAsk();
+        }
         if (now < holdUntil) {
             return holdForOverload ? Grant.overloaded(holdReason, holdUntil - now) : Grant.refused(holdReason, holdUntil - now);
         }
@@ -95,6 +112,13 @@ public class QuotaGovernor {
     /** {@link #observe(int, Long, Long, Long, Long)} for an answer without {@code X-RateLimit-Limit}. */
     public long observe(int status, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
         return observe(status, null, remaining, resetEpochSeconds, retryAfterSeconds);
+    }
+
+    /** Counts one ask for a lead with no copy at all, as demand refreshes must leave room for. */
+    public synchronized void coldAsk() {
+        long now = ticker.read();
+        coldMinute.recordSaturating(now);
+        coldHour.recordSaturating(now);
     }
 
     /**
@@ -133,7 +157,12 @@ public class QuotaGovernor {
         return remaining != null && remaining == 0 ? upstreamResetAt - now : 0;
     }
 
-    /** Whether either window (or Coldsend's own count) has fallen below the low-budget ratio. */
+    /**
+     * Whether stale copies should be served instead of refreshed, so that what is left goes to
+     * leads with no answer at all: Coldsend asked the key to wait, or in either window the units
+     * left (across replicas with the Redis tier, and by Coldsend's own count) are fewer than what
+     * cold leads asked for in the last such window, and never fewer than the low-budget ratio of it.
+     */
     public synchronized boolean budgetLow() {
         long now = ticker.read();
         // Coldsend's remaining count is judged against the limit Coldsend itself declares.
@@ -150,7 +179,9 @@ public class QuotaGovernor {
     }
 
     private boolean low(int minuteLeft, int hourLeft) {
-        return minuteLeft < lowBudgetRatio * minuteLimit() || hourLeft < lowBudgetRatio * hourLimit();
+        long now = ticker.read();
+        return minuteLeft < Math.max(lowBudgetRatio * minuteLimit(), coldMinute.count(now))
+                || hourLeft < Math.max(lowBudgetRatio * hourLimit(), coldHour.count(now));
     }
 
     /** The key's minute limit in force: the configured one, or Coldsend's declared limit when lower. */
@@ -273,7 +304,8 @@ public class QuotaGovernor {
             long hourFree = hourLeft == 0 ? now + hour.waitNanos(now, hourLimit) : hour.nextFreeAt(now);
             long validUntil = Math.min(minuteFree > now ? minuteFree : Long.MAX_VALUE,
                     hourFree > now ? hourFree : Long.MAX_VALUE);
-            Budget fresh = hourLeft < minuteLeft
+            // The tighter window; with both spent, the one that frees a unit later.
+            Budget fresh = hourLeft < minuteLeft || (hourLeft == 0 && minuteLeft == 0 && hourFree > minuteFree)
                     ? new Budget(hourLimit, hourLeft, hourFree, validUntil, 3600, policy)
                     : new Budget(minuteLimit, minuteLeft, minuteFree, validUntil, 60, policy);
             view = fresh;

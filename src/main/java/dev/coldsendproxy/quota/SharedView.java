@@ -45,12 +45,13 @@ final class SharedView {
         int inMinute = Math.min(Math.max(0, share.perMinute() - minute.count()), minuteLeft);
         int inHour = Math.min(Math.max(0, share.perHour() - hour.count()), hourLeft);
         String policy = Budget.policy(share.perMinute(), share.perHour());
-        if (inHour < inMinute) {
-            long free = Math.max(hour.nextFreeMillis(), inHour == hourLeft ? keyHour.nextFreeMillis() : 0);
-            return new Budget(share.perHour(), inHour, readAt + free * 1_000_000L, validUntil, 3600, policy);
+        long hourFree = Math.max(hour.nextFreeMillis(), inHour == hourLeft ? keyHour.nextFreeMillis() : 0);
+        long minuteFree = Math.max(minute.nextFreeMillis(), inMinute == minuteLeft ? keyMinute.nextFreeMillis() : 0);
+        // The tighter window; with both spent, the one that frees a unit later.
+        if (inHour < inMinute || (inHour == 0 && inMinute == 0 && hourFree > minuteFree)) {
+            return new Budget(share.perHour(), inHour, readAt + hourFree * 1_000_000L, validUntil, 3600, policy);
         }
-        long free = Math.max(minute.nextFreeMillis(), inMinute == minuteLeft ? keyMinute.nextFreeMillis() : 0);
-        return new Budget(share.perMinute(), inMinute, readAt + free * 1_000_000L, validUntil, 60, policy);
+        return new Budget(share.perMinute(), inMinute, readAt + minuteFree * 1_000_000L, validUntil, 60, policy);
     }
 
     /** Whether the view is still recent enough at {@code now}. */

@@ -48,6 +48,25 @@ final class SlidingLog {
         size++;
     }
 
+    /**
+     * Counts an event at {@code now} that may come faster than the limit (an ask, not a send):
+     * when the ring is full the oldest is forgotten, so the count saturates at the ring's size.
+     */
+    void recordSaturating(long now) {
+        evict(now);
+        if (size == times.length) {
+            start = (start + 1) % times.length;
+            size--;
+        }
+        record(now);
+    }
+
+    /** Events counted in the current window. */
+    int count(long now) {
+        evict(now);
+        return size;
+    }
+
     /** Requests that may still be sent in the current window. */
     int remaining(long now) {
         return remaining(now, times.length);

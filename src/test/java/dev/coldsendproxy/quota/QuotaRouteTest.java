@@ -96,6 +96,25 @@ class QuotaRouteTest extends ProxyTestBase {
     }
 
     @Test
+    void keepsAsManyUnitsForColdLeadsAsColdLeadsAskedForBeforeRefreshingACopy() {
+        String campaign = uuid();
+        String known = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(known)));
+        given().get(leadPath(campaign, known)).then().statusCode(200);
+        ticker.advance(Duration.ofSeconds(31));
+        for (int i = 0; i < 6; i++) {
+            given().get(leadPath(campaign, uuid())).then().statusCode(200);
+        }
+        int spent = upstreamCalls();
+
+        Response refreshCandidate = given().get(leadPath(campaign, known));
+
+        // 3 of 10 units left: above the 20 % ratio, but 7 cold leads asked in the last minute.
+        assertThat(refreshCandidate.header("X-Cache")).isEqualTo("STALE");
+        assertThat(upstreamCalls()).isEqualTo(spent);
+    }
+
+    @Test
     void stopsAllUpstreamCallsWhenColdsendSaysNoneRemainUntilItsReset() {
         String campaign = uuid();
         long reset = System.currentTimeMillis() / 1000 + 30;
