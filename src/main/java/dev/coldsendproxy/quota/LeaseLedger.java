@@ -24,7 +24,7 @@ import io.vertx.mutiny.redis.client.Response;
  * {@code expected-replicas} replicas re-reported their sends of the last hour, or the rebuild
  * wait ran out. A replica that has not re-reported into the current epoch gets no lease either.
  */
-public final class LeaseLedger {
+public final class LeaseLedger implements Ledger {
 
     /** Shared by every script: the clock, the epoch (made anew when Redis lost it), rebuild and hold. */
     private static final String PRELUDE = """
@@ -228,6 +228,7 @@ public final class LeaseLedger {
     }
 
     /** As {@link #lease(ShareLimits, int, String)} under the key's limits in force (lower when Coldsend declared so). */
+    @Override
     public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch, int perMinute, int perHour) {
         List<String> args = args(Integer.toString(want), Integer.toString(share.perMinute()),
                 Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch);
@@ -237,6 +238,7 @@ public final class LeaseLedger {
     }
 
     /** Re-reports sends into {@code epoch}; the item is the epoch now current, equal to {@code epoch} when recorded. */
+    @Override
     public Uni<String> importSends(String epoch, String replica, List<Sent> sends) {
         List<String> args = args(epoch, replica);
         for (Sent sent : sends) {
@@ -247,6 +249,7 @@ public final class LeaseLedger {
     }
 
     /** Gives back units leased in {@code epoch} and never sent, so the other replicas may spend them. */
+    @Override
     public Uni<Void> giveBack(String epoch, String consumer, List<String> members) {
         List<String> args = args(epoch);
         args.addAll(members);
@@ -254,11 +257,13 @@ public final class LeaseLedger {
     }
 
     /** Holds every replica's leases for {@code millis}, because Coldsend answered {@code status} asking to wait. */
+    @Override
     public Uni<Void> hold(long millis, int status) {
         return eval(HOLD, List.of(), args(Long.toString(millis), Integer.toString(status))).replaceWithVoid();
     }
 
     /** The shared state: the key's windows, then each consumer's in the order given. */
+    @Override
     public Uni<Status> status(List<ShareLimits> shares) {
         List<String> args = args();
         for (ShareLimits share : shares) {

@@ -30,7 +30,7 @@ public final class Leases {
     private static final Uni<Grant> GRANTED = Uni.createFrom().item(Grant.GRANTED);
     private static final long ONE_SECOND = 1_000_000_000L;
 
-    private final LeaseLedger ledger;
+    private final Ledger ledger;
     private final Ticker ticker;
     private final BooleanSupplier reachable;
     private final String replica;
@@ -53,7 +53,7 @@ public final class Leases {
      * @param replica this process's name in the shared state, new on every start
      * @param settle nanoseconds past a full window of silence before the local-only allowance opens
      */
-    public Leases(LeaseLedger ledger, Ticker ticker, BooleanSupplier reachable, String replica, int perMinute, int perHour,
+    Leases(Ledger ledger, Ticker ticker, BooleanSupplier reachable, String replica, int perMinute, int perHour,
             int expectedReplicas, long leaseTtlNanos, int leaseMax, long settle) {
         this.ledger = ledger;
         this.ticker = ticker;

@@ -1,0 +1,263 @@
+package dev.coldsendproxy.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One replica's leases against the shared budget's rules in memory ({@link InMemoryLedger}), on a
+ * manual clock: what is leased, spent, given back or stranded, what happens without Redis, after
+ * Redis lost its data, and while Coldsend asked the key to wait.
+ */
+class LeasesTest {
+
+    private static final long SECOND = Duration.ofSeconds(1).toNanos();
+    private static final int PER_MINUTE = 10;
+    private static final int PER_HOUR = 100;
+    private static final int REPLICAS = 3;
+    private static final long LEASE_TTL = 2 * SECOND;
+    private static final long SETTLE = 4 * SECOND;
+    private static final long COVER_MILLIS = 4_000;
+    private static final LeaseLedger.ShareLimits WHOLE = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
+
+    private final AtomicLong now = new AtomicLong(Duration.ofDays(1).toNanos());
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final InMemoryLedger ledger = new InMemoryLedger(() -> now.get() / 1_000_000, COVER_MILLIS, 5_000, 1);
+    private final Leases leases = new Leases(ledger, now::get, reachable::get, "replica-a", PER_MINUTE, PER_HOUR, REPLICAS,
+            LEASE_TTL, 4, SETTLE);
+
+    @Test
+    void reReportsItsSendsBeforeItsFirstLeaseThenLeasesOneUnitPerAttempt() {
+        Grant first = acquire(WHOLE);
+        Grant second = acquire(WHOLE);
+
+        assertThat(first.granted()).isTrue();
+        assertThat(second.granted()).isTrue();
+        assertThat(ledger.calls).containsExactly("lease billing 1", "import 0", "lease billing 1", "lease billing 1");
+        assertThat(leases.counters().leased()).isEqualTo(2);
+        assertThat(leases.counters().sent()).isEqualTo(2);
+        assertThat(ledger.minuteCount()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesWithTheWaitOfTheFullWindowAndSaysWhoseWindowItIs() {
+        LeaseLedger.ShareLimits small = new LeaseLedger.ShareLimits("crm", 3, 30);
+        for (int i = 0; i < 3; i++) {
+            assertThat(acquire(small).granted()).isTrue();
+        }
+        Grant share = acquire(small);
+        for (int i = 0; i < 7; i++) {
+            assertThat(acquire(WHOLE).granted()).isTrue();
+        }
+        Grant key = acquire(WHOLE);
+
+        assertThat(share.granted()).isFalse();
+        assertThat(share.reason()).isEqualTo("your share of the proxy's Coldsend budget is spent");
+        assertThat(key.reason()).isEqualTo("the proxy's Coldsend budget is spent");
+        assertThat(key.retryAfterSeconds()).as("a unit counts a window past its lease and flight").isEqualTo(64);
+        assertThat(key.upstreamOverloaded()).isFalse();
+    }
+
+    @Test
+    void leasesSeveralUnitsForConcurrentMissesAndSpendsTheSurplusWithoutAskingAgain() {
+        acquire(WHOLE);
+        ledger.calls.clear();
+
+        List<Grant> concurrent = concurrent(3);
+        Grant fromSurplus = acquire(WHOLE);
+
+        assertThat(concurrent).allMatch(Grant::granted);
+        assertThat(ledger.calls).containsExactly("lease billing 1", "lease billing 2", "lease billing 3");
+        assertThat(fromSurplus.granted()).isTrue();
+        assertThat(leases.counters().leased()).isEqualTo(1 + 6);
+        assertThat(leases.counters().sent()).isEqualTo(1 + 4);
+        assertThat(ledger.minuteCount()).isEqualTo(7);
+    }
+
+    @Test
+    void givesTheSurplusBackWhenItsLeaseEndsAndNeverSpendsItAfter() {
+        acquire(WHOLE);
+        concurrent(3);
+        advance(LEASE_TTL);
+        ledger.calls.clear();
+
+        Grant afterLease = acquire(WHOLE);
+        LeaseLedger.Status status = leases.refresh(List.of(WHOLE)).await().indefinitely();
+
+        assertThat(afterLease.granted()).isTrue();
+        assertThat(ledger.calls).as("the surplus was not spent after its lease").startsWith("lease billing 1");
+        assertThat(ledger.calls).contains("giveBack 3");
+        assertThat(leases.counters().givenBack()).isEqualTo(3);
+        assertThat(leases.counters().stranded()).isZero();
+        assertThat(status.windows().get(0).count()).as("4 + 1 sent, 3 given back").isEqualTo(5);
+        assertThat(leases.counters().leased())
+                .isEqualTo(leases.counters().sent() + leases.counters().givenBack() + leases.counters().stranded());
+    }
+
+    @Test
+    void withoutRedisSpendsWhatItLeasedThenNothingUntilAFullHourThenAThirdAndReportsThoseSends() {
+        acquire(WHOLE);
+        concurrent(2);
+        reachable.set(false);
+        ledger.down = true;
+        ledger.calls.clear();
+
+        Grant leased = acquire(WHOLE);
+        Grant cutOff = acquire(WHOLE);
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        List<Grant> localOnly = List.of(acquire(WHOLE), acquire(WHOLE), acquire(WHOLE), acquire(WHOLE));
+        reachable.set(true);
+        ledger.down = false;
+        leases.refresh(List.of(WHOLE)).await().indefinitely();
+
+        assertThat(leased.granted()).as("the one unit left of its lease").isTrue();
+        assertThat(cutOff.granted()).isFalse();
+        assertThat(cutOff.reason()).contains("unreachable");
+        assertThat(cutOff.retryAfterSeconds()).isEqualTo(3600 + 4);
+        assertThat(localOnly).extracting(Grant::granted).containsExactly(true, true, true, false);
+        assertThat(ledger.imported).hasSize(3).allSatisfy(sent -> assertThat(sent.member()).startsWith("s:replica-a:"));
+        assertThat(ledger.minuteCount()).as("the unleased sends now count in Redis").isEqualTo(3);
+    }
+
+    @Test
+    void staysClosedWithoutALeaseWhenRedisAnsweredRecently() {
+        advance(Duration.ofHours(2).toNanos());
+        leases.refresh(List.of(WHOLE)).await().indefinitely();
+        reachable.set(false);
+
+        Grant grant = acquire(WHOLE);
+
+        assertThat(grant.granted()).isFalse();
+        assertThat(grant.retryAfterSeconds()).isEqualTo(3600 + 4);
+    }
+
+    @Test
+    void reReportsEverySendOfTheLastHourIntoANewEpochAndDropsUnitsOfTheLostOne() {
+        InMemoryLedger strict = new InMemoryLedger(() -> now.get() / 1_000_000, COVER_MILLIS, 5_000, REPLICAS);
+        Leases replica = new Leases(strict, now::get, reachable::get, "replica-a", PER_MINUTE, PER_HOUR, REPLICAS,
+                LEASE_TTL, 4, SETTLE);
+        strict.status(List.of()).await().indefinitely();
+        strict.importers.add("replica-b");
+        strict.importers.add("replica-c");
+        replica.acquire(WHOLE).await().indefinitely();
+        List.of(replica.acquire(WHOLE), replica.acquire(WHOLE)).forEach(attempt -> attempt.await().indefinitely());
+        int sentBefore = (int) replica.counters().sent();
+
+        strict.forget();
+        strict.calls.clear();
+        Grant fromLostLease = replica.acquire(WHOLE).await().indefinitely();
+        Grant rebuilding = replica.acquire(WHOLE).await().indefinitely();
+        advance(6 * SECOND);
+        Grant afterRebuild = replica.acquire(WHOLE).await().indefinitely();
+
+        assertThat(sentBefore).isEqualTo(3);
+        assertThat(fromLostLease.granted()).as("a unit leased before Redis lost it, not yet known lost").isTrue();
+        assertThat(strict.calls).containsExactly("lease billing 1", "import 4", "lease billing 1", "lease billing 1");
+        assertThat(strict.imported).as("every send of the hour, that one included").hasSize(4);
+        assertThat(rebuilding.granted()).isFalse();
+        assertThat(rebuilding.reason()).contains("rebuilt");
+        assertThat(rebuilding.retryAfterSeconds()).isEqualTo(5);
+        assertThat(afterRebuild.granted()).isTrue();
+        assertThat(strict.keyMinute).as("4 re-reported, 1 leased").hasSize(5);
+    }
+
+    @Test
+    void stopsLeasingWhileColdsendAsksTheKeyToWait() {
+        leases.shareHold(30_000, 429).await().indefinitely();
+        Grant limited = acquire(WHOLE);
+        ledger.holdUntil = 0;
+        leases.shareHold(10_000, 503).await().indefinitely();
+        Grant overloaded = acquire(WHOLE);
+
+        assertThat(limited.granted()).isFalse();
+        assertThat(limited.reason()).contains("rate limit");
+        assertThat(limited.retryAfterSeconds()).isEqualTo(30);
+        assertThat(limited.upstreamOverloaded()).isFalse();
+        assertThat(overloaded.upstreamOverloaded()).isTrue();
+        assertThat(overloaded.retryAfterSeconds()).isEqualTo(10);
+    }
+
+    @Test
+    void sharesNoHoldWithoutRedisOrWithoutAPause() {
+        leases.shareHold(0, 429).await().indefinitely();
+        reachable.set(false);
+        leases.shareHold(5_000, 429).await().indefinitely();
+
+        assertThat(ledger.calls).isEmpty();
+    }
+
+    @Test
+    void countsUnitsAskedForInUnansweredLeasesAndSpendsNothingUnleased() {
+        acquire(WHOLE);
+        ledger.loseAnswers = true;
+
+        Grant lost = acquire(WHOLE);
+
+        assertThat(lost.granted()).isFalse();
+        assertThat(leases.counters().unanswered()).isEqualTo(1);
+        assertThat(ledger.minuteCount()).as("granted by Redis, never used: counted, the safe side").isEqualTo(2);
+    }
+
+    @Test
+    void strandsTheSurplusItCannotGiveBack() {
+        acquire(WHOLE);
+        concurrent(3);
+        advance(LEASE_TTL);
+        reachable.set(false);
+
+        leases.refresh(List.of(WHOLE)).await().indefinitely();
+
+        assertThat(leases.counters().stranded()).isEqualTo(3);
+        assertThat(leases.counters().givenBack()).isZero();
+    }
+
+    @Test
+    void readsTheSharedStateOnlyWhileRedisAnswers() {
+        LeaseLedger.Status read = leases.refresh(List.of(WHOLE)).await().indefinitely();
+        ledger.down = true;
+        LeaseLedger.Status failed = leases.refresh(List.of(WHOLE)).await().indefinitely();
+        reachable.set(false);
+        LeaseLedger.Status skipped = leases.refresh(List.of(WHOLE)).await().indefinitely();
+
+        assertThat(read).isNotNull();
+        assertThat(read.windows()).hasSize(4);
+        assertThat(leases.status()).isSameAs(read);
+        assertThat(failed).isNull();
+        assertThat(skipped).isNull();
+    }
+
+    @Test
+    void givesEveryLeasedUnitBackWhenTheReplicaStops() {
+        acquire(WHOLE);
+        concurrent(3);
+
+        leases.giveBackAll().await().indefinitely();
+
+        assertThat(leases.counters().givenBack()).isEqualTo(3);
+        assertThat(ledger.minuteCount()).isEqualTo(4);
+    }
+
+    private Grant acquire(LeaseLedger.ShareLimits share) {
+        return leases.acquire(share).await().indefinitely();
+    }
+
+    /** {@code count} attempts that ask before any is answered, as concurrent misses do. */
+    private List<Grant> concurrent(int count) {
+        List<Uni<Grant>> asked = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            asked.add(leases.acquire(WHOLE));
+        }
+        return asked.stream().map(attempt -> attempt.await().indefinitely()).toList();
+    }
+
+    private void advance(long nanos) {
+        now.addAndGet(nanos);
+    }
+}
