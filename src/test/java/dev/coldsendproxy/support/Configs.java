@@ -46,8 +46,13 @@ public final class Configs {
         };
     }
 
-    /** A key budget with these limits and the default low-budget ratio of 0.2. */
+    /** The key's budget with the default low-budget ratio (0.2). */
     public static QuotaConfig quota(int perMinute, int perHour) {
+        return quota(perMinute, perHour, 0.2);
+    }
+
+    /** The key's budget with its low-budget ratio. */
+    public static QuotaConfig quota(int perMinute, int perHour, double lowBudgetRatio) {
         return new QuotaConfig() {
             @Override
             public int perMinute() {
@@ -61,7 +66,7 @@ public final class Configs {
 
             @Override
             public double lowBudgetRatio() {
-                return 0.2;
+                return lowBudgetRatio;
             }
         };
     }
