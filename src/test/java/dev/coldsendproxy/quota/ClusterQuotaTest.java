@@ -1,0 +1,34 @@
+package dev.coldsendproxy.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coldsendproxy.cluster.DisabledRedisTier;
+import dev.coldsendproxy.support.Configs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/** The shared budget with the Redis tier disabled: off, no lease counters, no probe timer to start or stop. */
+class ClusterQuotaTest {
+
+    private final AtomicLong now = new AtomicLong(TimeUnit.DAYS.toNanos(1));
+    private final QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 100), now::get);
+
+    @Test
+    void staysOffAndRegistersNothingWhenTheRedisTierIsDisabled() {
+        ClusterQuota cluster = new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
+                Configs.quota(10, 100), governor, now::get, /* vertx= */ null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        cluster.start(new StartupEvent(), registry);
+        cluster.stop(new ShutdownEvent());
+
+        assertThat(cluster.enabled()).isFalse();
+        assertThat(registry.getMeters()).isEmpty();
+    }
+}

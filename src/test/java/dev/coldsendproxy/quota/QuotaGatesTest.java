@@ -1,0 +1,49 @@
+package dev.coldsendproxy.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coldsendproxy.cluster.DisabledRedisTier;
+import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.support.Configs;
+import dev.coldsendproxy.upstream.AttemptRefusedException;
+
+/** Which gate an upstream call passes: the local governor alone, or a lease from the shared budget first. */
+class QuotaGatesTest {
+
+    private static final Consumer CRM = new Consumer("crm-sync", 1.0);
+
+    private final AtomicLong now = new AtomicLong(TimeUnit.DAYS.toNanos(1));
+    private final QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 100), now::get);
+
+    @Test
+    void paysFromTheLocalGovernorAloneWhenTheRedisTierIsDisabled() {
+        ClusterQuota disabled = new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
+                Configs.quota(10, 100), governor, now::get, /* vertx= */ null);
+        QuotaGates gates = new QuotaGates(governor, disabled);
+
+        gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
+        gates.forConsumer(CRM, /* cold= */ true).beforeAttempt().await().indefinitely();
+
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).isEqualTo(8);
+    }
+
+    @Test
+    void asksTheSharedBudgetForALeaseFirstWhenTheRedisTierIsEnabled() {
+        StubClusterQuota shared = new StubClusterQuota(governor, now::get,
+                Grant.refused("the proxy's Coldsend budget is spent", TimeUnit.SECONDS.toNanos(2)), /* enabled= */ true);
+        QuotaGates gates = new QuotaGates(governor, shared);
+
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> gates.forConsumer(CRM).beforeAttempt().await().indefinitely());
+
+        assertThat(refused).as("refused by the shared budget though the local one has room").isNotNull();
+        assertThat(refused.reason()).isEqualTo("the proxy's Coldsend budget is spent");
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).isEqualTo(10);
+    }
+}
