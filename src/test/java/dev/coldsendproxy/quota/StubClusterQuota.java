@@ -10,10 +10,16 @@ import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.support.Configs;
 import io.smallrye.mutiny.Uni;
 
+import jakarta.enterprise.inject.Vetoed;
+
 /**
  * The budget all replicas share, stubbed for unit tests without Redis: every lease is answered
  * with the same grant or refusal, and the holds passed on to the other replicas are kept.
+ *
+ * <p>{@code @Vetoed}: it inherits {@code @ApplicationScoped}, and test classes are part of every
+ * {@code @QuarkusTest} application, where it must not stand beside the real bean.
  */
+@Vetoed
 final class StubClusterQuota extends ClusterQuota {
 
     private final Grant answer;
