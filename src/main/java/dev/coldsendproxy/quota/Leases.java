@@ -181,7 +181,8 @@ public final class Leases {
             known = epoch;
         }
         return ledger.lease(share, want, known, minuteLimit, hourLimit)
-                .onItemOrFailure().invoke(() -> {
+                // On cancellation too (a caller gone mid-lease), or later misses would ask for more.
+                .onTermination().invoke(() -> {
                     synchronized (this) {
                         lots.get(share.consumer()).asking--;
                     }
