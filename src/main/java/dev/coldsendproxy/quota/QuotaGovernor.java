@@ -43,8 +43,15 @@ public class QuotaGovernor {
     private long upstreamResetAt = Long.MIN_VALUE;
     /** What every replica spent, while the Redis tier is shared; null without it. */
     private volatile SharedView shared;
-    /** Coldsend's own {@code X-RateLimit-Limit} for the key, when it sent one; it caps both windows. */
-    private volatile int declaredLimit = Integer.MAX_VALUE;
+    /**
+     * Coldsend's own {@code X-RateLimit-Limit} for the key, per window: its headers describe the
+     * window that resets at {@code X-RateLimit-Reset}, the minute when that is within a minute (or
+     * not said), else the hour. {@link Integer#MAX_VALUE} until Coldsend said.
+     */
+    private volatile int declaredMinute = Integer.MAX_VALUE;
+    private volatile int declaredHour = Integer.MAX_VALUE;
+    /** The limit Coldsend declared with its last remaining count, to judge that count against. */
+    private int declaredWithRemaining = Integer.MAX_VALUE;
 
     QuotaGovernor(QuotaConfig config, Ticker ticker) {
         this.ticker = ticker;
@@ -122,26 +129,24 @@ public class QuotaGovernor {
     }
 
     /**
-     * Learns from one Coldsend answer: the key's limit as Coldsend declares it (the lower of it and
-     * the configured limits is kept from then on), its remaining count and reset time, and any
+     * Learns from one Coldsend answer: the key's limit as Coldsend declares it for the window its
+     * reset names (the lower of it and that window's configured limit is kept from then on), its
+     * remaining count and reset time, and any
      * request to wait (429, or 503 with {@code Retry-After}). Null values were absent.
      *
      * @return how long (nanoseconds) every replica should now hold off, 0 when the answer asks for no pause
      */
     public synchronized long observe(int status, Long limit, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
         long now = ticker.read();
-        if (limit != null && limit > 0) {
-            int declared = (int) Math.min(Integer.MAX_VALUE, limit);
-            if (declared != declaredLimit) {
-                declaredLimit = declared;
-                shares.values().forEach(share -> share.view = null);
-            }
-        }
         Long resetIn = resetEpochSeconds == null ? null
                 : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
                         resetEpochSeconds - TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()))));
+        if (limit != null && limit > 0) {
+            declare((int) Math.min(Integer.MAX_VALUE, limit), /* hour= */ resetIn != null && resetIn > MINUTE);
+        }
         if (remaining != null) {
             upstreamRemaining = remaining;
+            declaredWithRemaining = limit != null && limit > 0 ? (int) Math.min(Integer.MAX_VALUE, limit) : Integer.MAX_VALUE;
             upstreamResetAt = now + (resetIn != null ? resetIn : DEFAULT_HOLD);
         }
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
@@ -165,8 +170,8 @@ public class QuotaGovernor {
      */
     public synchronized boolean budgetLow() {
         long now = ticker.read();
-        // Coldsend's remaining count is judged against the limit Coldsend itself declares.
-        int declared = declaredLimit != Integer.MAX_VALUE ? declaredLimit : perMinute;
+        // Coldsend's remaining count is judged against the limit Coldsend declared with it.
+        int declared = declaredWithRemaining != Integer.MAX_VALUE ? declaredWithRemaining : perMinute;
         if (now < holdUntil || (upstreamRemaining >= 0 && now < upstreamResetAt
                 && upstreamRemaining < lowBudgetRatio * declared)) {
             return true;
@@ -184,14 +189,25 @@ public class QuotaGovernor {
                 || hourLeft < Math.max(lowBudgetRatio * hourLimit(), coldHour.count(now));
     }
 
-    /** The key's minute limit in force: the configured one, or Coldsend's declared limit when lower. */
+    /** The key's minute limit in force: the configured one, or Coldsend's declared minute limit when lower. */
     public int minuteLimit() {
-        return Math.min(perMinute, declaredLimit);
+        return Math.min(perMinute, declaredMinute);
     }
 
-    /** The key's hour limit in force: the configured one, or Coldsend's declared limit when lower. */
+    /** The key's hour limit in force: the configured one, or Coldsend's declared hour limit when lower. */
     public int hourLimit() {
-        return Math.min(perHour, declaredLimit);
+        return Math.min(perHour, declaredHour);
+    }
+
+    private void declare(int limit, boolean hour) {
+        if (hour ? limit != declaredHour : limit != declaredMinute) {
+            if (hour) {
+                declaredHour = limit;
+            } else {
+                declaredMinute = limit;
+            }
+            shares.values().forEach(share -> share.view = null);
+        }
     }
 
     /**

@@ -463,7 +463,8 @@ class QuotaGovernorTest {
         }
         advance(Duration.ofSeconds(110));
 
-        governor.observe(200, 5L, null, null, null);
+        // A reset more than a minute away: Coldsend speaks of the hour.
+        governor.observe(200, 5L, null, System.currentTimeMillis() / 1000 + 1800, null);
         Budget budget = governor.budget("a", 1.0);
         Grant refused = governor.tryAcquire("a", 1.0);
 
