@@ -230,10 +230,8 @@ public final class LeaseLedger implements Ledger {
     /** As {@link #lease(ShareLimits, int, String)} under the key's limits in force (lower when Coldsend declared so). */
     @Override
     public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch, int perMinute, int perHour) {
-        List<String> args = args(Integer.toString(want), Integer.toString(share.perMinute()),
+        List<String> args = args(perMinute, perHour, Integer.toString(want), Integer.toString(share.perMinute()),
                 Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch);
-        args.set(3, Integer.toString(perMinute));
-        args.set(4, Integer.toString(perHour));
         return eval(LEASE, List.of(share), args).map(LeaseLedger::leaseAnswer);
     }
 
@@ -274,13 +272,19 @@ public final class LeaseLedger implements Ledger {
                 answer.get(2).toLong(), answer.get(3).toInteger(), windows(answer, 4)));
     }
 
+    /** The ARGV every script starts with (clock, rebuild, expected replicas, the configured limits), then {@code extra}. */
     private List<String> args(String... extra) {
+        return args(settings.perMinute(), settings.perHour(), extra);
+    }
+
+    /** As {@link #args(String...)} under the key's limits in force. */
+    private List<String> args(int perMinute, int perHour, String... extra) {
         List<String> args = new ArrayList<>();
         args.add(clockOverride == null ? "" : Long.toString(clockOverride.getAsLong()));
         args.add(Long.toString(settings.rebuildMillis()));
         args.add(Integer.toString(settings.expectedReplicas()));
-        args.add(Integer.toString(settings.perMinute()));
-        args.add(Integer.toString(settings.perHour()));
+        args.add(Integer.toString(perMinute));
+        args.add(Integer.toString(perHour));
         args.addAll(List.of(extra));
         return args;
     }
