@@ -19,6 +19,20 @@ public record Budget(int limit, int remaining, long resetAtNanos, long validUnti
         this(limit, remaining, resetAtNanos, validUntilNanos, 60, policy(limit, limit));
     }
 
+    /**
+     * The view of the tighter window, given each window's limit, units left and when it frees a
+     * unit; with both spent, the window that frees one later, so {@code RateLimit-Reset} is never
+     * shorter than the real wait.
+     */
+    static Budget tighter(int minuteLimit, int minuteLeft, long minuteFreeAt, int hourLimit, int hourLeft, long hourFreeAt,
+            long validUntilNanos) {
+        String policy = policy(minuteLimit, hourLimit);
+        if (hourLeft < minuteLeft || (hourLeft == 0 && minuteLeft == 0 && hourFreeAt > minuteFreeAt)) {
+            return new Budget(hourLimit, hourLeft, hourFreeAt, validUntilNanos, 3600, policy);
+        }
+        return new Budget(minuteLimit, minuteLeft, minuteFreeAt, validUntilNanos, 60, policy);
+    }
+
     /** Whole seconds from {@code now} until the reset, never negative. */
     public long resetSeconds(long now) {
         return Units.secondsUp(resetAtNanos - now);

@@ -40,29 +40,25 @@ public class ClusterQuota {
      */
     private static final Duration IN_FLIGHT = Duration.ofSeconds(2);
 
-    private final RedisTier tier;
     private final QuotaGovernor governor;
     private final Ticker ticker;
     private final Vertx vertx;
     private final Duration probeInterval;
-    private final int perMinute;
-    private final int perHour;
     private final Leases leases;
     private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
     private long timer = -1;
 
     ClusterQuota(RedisTier tier, RedisTierConfig redis, QuotaConfig quota, QuotaGovernor governor, Ticker ticker, Vertx vertx) {
-        this.tier = tier;
         this.governor = governor;
         this.ticker = ticker;
         this.vertx = vertx;
         this.probeInterval = redis.probeInterval();
-        this.perMinute = quota.perMinute();
-        this.perHour = quota.perHour();
         if (!tier.enabled()) {
             this.leases = null;
             return;
         }
+        int perMinute = quota.perMinute();
+        int perHour = quota.perHour();
         long leaseTtl = redis.leaseTtl().toNanos();
         LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
                 redis.leaseTtl().plus(IN_FLIGHT).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas()),

@@ -45,7 +45,6 @@ public final class Leases {
     private String epoch = "";
     private long lastContact;
     private boolean unleasedToReport;
-    private volatile LeaseLedger.Status status;
 
     /**
      * @param reachable whether Redis is worth asking now (the tier's mode); when false, only units
@@ -107,11 +106,6 @@ public final class Leases {
         return counters;
     }
 
-    /** The shared state as last read by {@link #refresh}, or null before the first answer. */
-    public LeaseLedger.Status status() {
-        return status;
-    }
-
     /** Asks for one unit for {@code share}'s consumer; the item says whether it may be sent now. */
     public Uni<Grant> acquire(LeaseLedger.ShareLimits share) {
         return acquire(share, perMinute, perHour);
@@ -144,7 +138,6 @@ public final class Leases {
         return giveBack.chain(() -> ledger.status(shares))
                 .chain(read -> {
                     contact(sentAt);
-                    status = read;
                     boolean report;
                     synchronized (this) {
                         report = !read.epoch().equals(epoch) || unleasedToReport;

@@ -141,12 +141,13 @@ public class QuotaGovernor {
         Long resetIn = resetEpochSeconds == null ? null
                 : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
                         resetEpochSeconds - TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()))));
-        if (limit != null && limit > 0) {
-            declare((int) Math.min(Integer.MAX_VALUE, limit), /* hour= */ resetIn != null && resetIn > MINUTE);
+        int declared = limit != null && limit > 0 ? (int) Math.min(Integer.MAX_VALUE, limit) : Integer.MAX_VALUE;
+        if (declared != Integer.MAX_VALUE) {
+            declare(declared, /* hour= */ resetIn != null && resetIn > MINUTE);
         }
         if (remaining != null) {
             upstreamRemaining = remaining;
-            declaredWithRemaining = limit != null && limit > 0 ? (int) Math.min(Integer.MAX_VALUE, limit) : Integer.MAX_VALUE;
+            declaredWithRemaining = declared;
             upstreamResetAt = now + (resetIn != null ? resetIn : DEFAULT_HOLD);
         }
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
@@ -312,7 +313,6 @@ public class QuotaGovernor {
         Budget refreshView(long now) {
             int minuteLimit = minuteLimit();
             int hourLimit = hourLimit();
-            String policy = Budget.policy(minuteLimit, hourLimit);
             int minuteLeft = minute.remaining(now, minuteLimit);
             int hourLeft = hour.remaining(now, hourLimit);
             // Under a limit Coldsend lowered, a spent window frees a unit later than its oldest send.
@@ -320,10 +320,7 @@ public class QuotaGovernor {
             long hourFree = hourLeft == 0 ? now + hour.waitNanos(now, hourLimit) : hour.nextFreeAt(now);
             long validUntil = Math.min(minuteFree > now ? minuteFree : Long.MAX_VALUE,
                     hourFree > now ? hourFree : Long.MAX_VALUE);
-            // The tighter window; with both spent, the one that frees a unit later.
-            Budget fresh = hourLeft < minuteLeft || (hourLeft == 0 && minuteLeft == 0 && hourFree > minuteFree)
-                    ? new Budget(hourLimit, hourLeft, hourFree, validUntil, 3600, policy)
-                    : new Budget(minuteLimit, minuteLeft, minuteFree, validUntil, 60, policy);
+            Budget fresh = Budget.tighter(minuteLimit, minuteLeft, minuteFree, hourLimit, hourLeft, hourFree, validUntil);
             view = fresh;
             return fresh;
         }

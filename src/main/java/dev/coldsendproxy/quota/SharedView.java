@@ -44,14 +44,10 @@ final class SharedView {
             LeaseLedger.Window keyMinute, LeaseLedger.Window keyHour, long readAt) {
         int inMinute = Math.min(Math.max(0, share.perMinute() - minute.count()), minuteLeft);
         int inHour = Math.min(Math.max(0, share.perHour() - hour.count()), hourLeft);
-        String policy = Budget.policy(share.perMinute(), share.perHour());
         long hourFree = Math.max(hour.nextFreeMillis(), inHour == hourLeft ? keyHour.nextFreeMillis() : 0);
         long minuteFree = Math.max(minute.nextFreeMillis(), inMinute == minuteLeft ? keyMinute.nextFreeMillis() : 0);
-        // The tighter window; with both spent, the one that frees a unit later.
-        if (inHour < inMinute || (inHour == 0 && inMinute == 0 && hourFree > minuteFree)) {
-            return new Budget(share.perHour(), inHour, readAt + hourFree * 1_000_000L, validUntil, 3600, policy);
-        }
-        return new Budget(share.perMinute(), inMinute, readAt + minuteFree * 1_000_000L, validUntil, 60, policy);
+        return Budget.tighter(share.perMinute(), inMinute, readAt + minuteFree * 1_000_000L, share.perHour(), inHour,
+                readAt + hourFree * 1_000_000L, validUntil);
     }
 
     /** Whether the view is still recent enough at {@code now}. */

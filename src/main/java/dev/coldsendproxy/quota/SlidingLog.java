@@ -17,10 +17,6 @@ final class SlidingLog {
         this.windowNanos = windowNanos;
     }
 
-    int limit() {
-        return times.length;
-    }
-
     /** Nanoseconds until one more request fits in the window; 0 when it fits now. */
     long waitNanos(long now) {
         return waitNanos(now, times.length);

@@ -143,13 +143,7 @@ class SlidingLogTest {
     void aLogWithNoRoomAlwaysAsksForAWholeWindow() {
         SlidingLog log = new SlidingLog(0, MINUTE);
 
-        assertThat(log.limit()).isZero();
         assertThat(log.waitNanos(T0)).isEqualTo(MINUTE);
         assertThat(log.remaining(T0)).isZero();
-    }
-
-    @Test
-    void reportsItsLimit() {
-        assertThat(new SlidingLog(7, MINUTE).limit()).isEqualTo(7);
     }
 }
