@@ -55,8 +55,12 @@ public class LeadService {
     /** The stored answer if it is fresh enough for the caller, else null: the allocation-free fast path of the route. */
     CachedLead freshOrNull(LeadKey key, RequestDirectives asked, long now) {
         CachedLead stored = cache.peek(key);
-        return stored != null && asked.acceptsFresh(now - stored.fetchedAtNanos(), cache.freshFor(stored, now)) ? stored
-                : null;
+        return stored != null && freshEnough(stored, asked, now) ? stored : null;
+    }
+
+    /** Whether {@code stored} is fresh at {@code now} within the caller's {@code max-age} and {@code min-fresh}. */
+    private boolean freshEnough(CachedLead stored, RequestDirectives asked, long now) {
+        return asked.acceptsFresh(now - stored.fetchedAtNanos(), cache.freshFor(stored, now));
     }
 
     /** Whole seconds at {@code now} since Coldsend produced this answer. */
@@ -80,8 +84,7 @@ public class LeadService {
         RequestDirectives asked = trace.directives();
         CachedLead stored = asked.noCache() ? null : cache.peek(key);
         if (stored != null) {
-            long now = cache.now();
-            if (asked.acceptsFresh(now - stored.fetchedAtNanos(), cache.freshFor(stored, now))) {
+            if (freshEnough(stored, asked, cache.now())) {
                 return Uni.createFrom().item(reply(stored, CacheOutcome.HIT));
             }
             if (tolerated(stored, asked, consumer)) {
