@@ -47,5 +47,13 @@ public interface ConsumerConfig {
          * max-stale=N} on every request. Default: {@code proxy.cache.stale-if-error}.
          */
         Optional<Duration> maxStale();
+
+        /**
+         * {@code critical}, {@code normal} or {@code background}: orders callers waiting for a budget
+         * unit and decides who borrows idle shares first; {@code background} never borrows from a
+         * {@code critical} consumer's guarantee. Default normal.
+         */
+        @WithDefault("normal")
+        Priority priority();
     }
 }

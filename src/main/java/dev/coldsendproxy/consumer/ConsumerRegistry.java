@@ -112,7 +112,7 @@ public class ConsumerRegistry {
                 throw new ConfigurationException("proxy.consumers." + name + ".max-stale must not be negative but was "
                         + entry.getValue().maxStale().get());
             }
-            result.add(new Registered(new Consumer(name, share, maxStale), key));
+            result.add(new Registered(new Consumer(name, share, maxStale, entry.getValue().priority()), key));
         }
         return List.copyOf(result);
     }

@@ -32,7 +32,7 @@ final class LeaseGate implements AttemptGate {
             if (!leased.granted() && cold) {
                 governor.coldAsk();
             }
-            Grant grant = leased.granted() ? governor.tryAcquire(consumer.name(), consumer.share(), cold) : leased;
+            Grant grant = leased.granted() ? governor.tryAcquire(consumer, cold) : leased;
             return QuotaGate.refusedOrVoid(grant);
         });
     }

@@ -29,7 +29,7 @@ final class QuotaGate implements AttemptGate {
 
     @Override
     public Uni<Void> beforeAttempt() {
-        return refusedOrVoid(governor.tryAcquire(consumer.name(), consumer.share(), cold));
+        return refusedOrVoid(governor.tryAcquire(consumer, cold));
     }
 
     /** Completes when {@code grant} lets the attempt go, else fails with the refusal the upstream client understands. */

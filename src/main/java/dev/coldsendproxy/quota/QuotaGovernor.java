@@ -1,18 +1,25 @@
 package dev.coldsendproxy.quota;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.consumer.ConsumerRegistry;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * Spends the one Coldsend key's budget: never more than the per-minute and per-hour limits in
- * any window, each consumer capped at its share of both, and Coldsend's own rate-limit headers
- * taken as the truth (another system may spend the same key). Only upstream attempts pass
- * through here; cache hits and coalesced waiters never do.
+ * any window, and Coldsend's own rate-limit headers taken as the truth (another system may spend
+ * the same key). Each consumer's share of both windows is its guarantee; what idle consumers
+ * leave unspent is lent (weighted max-min), except each one's holdback, and a consumer refused
+ * below its guarantee has first claim on units as they free ({@link ConsumerWindows}). Only
+ * upstream attempts pass through here; cache hits and coalesced waiters never do.
  *
  * <p>All mutation is under one monitor: it is taken only on the way to the upstream, at most a
  * hundred times a minute, never on a cache hit.
@@ -34,7 +41,8 @@ public class QuotaGovernor {
     /** Asks for leads with no copy at all in the last minute and hour: the demand refreshes must leave room for. */
     private final SlidingLog coldMinute;
     private final SlidingLog coldHour;
-    private final ConcurrentHashMap<String, Share> shares = new ConcurrentHashMap<>();
+    private final double holdback;
+    private final ConcurrentHashMap<String, ConsumerWindows> shares = new ConcurrentHashMap<>();
 
     private long holdUntil = Long.MIN_VALUE;
     private String holdReason = "";
@@ -53,7 +61,21 @@ public class QuotaGovernor {
     /** The limit Coldsend declared with its last remaining count, to judge that count against. */
     private int declaredWithRemaining = Integer.MAX_VALUE;
 
+    @Inject
+    QuotaGovernor(QuotaConfig config, SharingConfig sharing, ConsumerRegistry consumers, Ticker ticker) {
+        this(config, sharing.holdback(), consumers.consumers(), ticker);
+    }
+
+    /** A governor with the default holdback that learns its consumers as they ask (tests). */
     QuotaGovernor(QuotaConfig config, Ticker ticker) {
+        this(config, 0.1, List.of(), ticker);
+    }
+
+    /**
+     * {@code consumers}: every configured consumer, so that the holdbacks of those that never
+     * asked yet are kept from the start.
+     */
+    QuotaGovernor(QuotaConfig config, double holdback, List<Consumer> consumers, Ticker ticker) {
         this.ticker = ticker;
         this.perMinute = atLeastOne("coldsend.quota.per-minute", config.perMinute());
         this.perHour = atLeastOne("coldsend.quota.per-hour", config.perHour());
@@ -66,22 +88,29 @@ public class QuotaGovernor {
         this.hour = new SlidingLog(perHour, HOUR);
         this.coldMinute = new SlidingLog(perMinute, MINUTE);
         this.coldHour = new SlidingLog(perHour, HOUR);
+        if (!(holdback >= 0 && holdback <= 1)) {
+            throw new ConfigurationException("proxy.quota.holdback must be between 0 and 1 but was " + holdback);
+        }
+        this.holdback = holdback;
+        consumers.forEach(this::share);
     }
 
-    /**
-     * Asks for one upstream request on behalf of {@code consumer}, whose {@code share} (0..1) of
-     * each window is its cap. A granted request is counted at once.
-     */
+    /** {@link #tryAcquire(Consumer, boolean)} for a consumer of normal priority known by name and share. */
     public Grant tryAcquire(String consumer, double share) {
-        return tryAcquire(consumer, share, /* cold= */ false);
+        return tryAcquire(new Consumer(consumer, share), /* cold= */ false);
+    }
+
+    /** As {@link #tryAcquire(String, double)}, {@code cold} as in {@link #tryAcquire(Consumer, boolean)}. */
+    public Grant tryAcquire(String consumer, double share, boolean cold) {
+        return tryAcquire(new Consumer(consumer, share), cold);
     }
 
     /**
-     * As {@link #tryAcquire(String, double)}; {@code cold} when the lead has no copy at all, so
-     * the ask counts as demand that refreshes of stale copies must leave room for
-     * ({@link #budgetLow()}), whether it is granted or not.
+     * Asks for one upstream request on behalf of {@code consumer}; a granted request is counted at
+     * once. {@code cold} when the lead has no copy at all, so the ask counts as demand that
+     * refreshes of stale copies must leave room for ({@link #budgetLow()}), granted or not.
      */
-    public synchronized Grant tryAcquire(String consumer, double share, boolean cold) {
+    public synchronized Grant tryAcquire(Consumer consumer, boolean cold) {
         long now = ticker.read();
         if (cold) {
             coldAsk();
@@ -98,22 +127,46 @@ public class QuotaGovernor {
         if (upstreamRemaining == 0 && now < upstreamResetAt) {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
         }
-        Share mine = share(consumer, share);
-        long ownWait = Math.max(mine.minute.waitNanos(now, mine.minuteLimit()), mine.hour.waitNanos(now, mine.hourLimit()));
-        if (ownWait > 0) {
-            return Grant.refused("your share of the proxy's Coldsend budget is spent", ownWait);
-        }
-        long sharedWait = Math.max(minute.waitNanos(now, minuteLimit()), hour.waitNanos(now, hourLimit()));
-        if (sharedWait > 0) {
-            return Grant.refused("the proxy's Coldsend budget is spent", sharedWait);
+        ConsumerWindows mine = share(consumer);
+        long wait = Math.max(lendingWait(mine, /* hourWindow= */ false, now), lendingWait(mine, /* hourWindow= */ true, now));
+        if (wait > 0) {
+            boolean borrowing = mine.borrowing(false, minuteLimit(), now) || mine.borrowing(true, hourLimit(), now);
+            if (!borrowing) {
+                // Told to come back when a unit frees: its claim holds that unit until then and a grace after.
+                mine.claimUntil = now + wait + ConsumerWindows.CLAIM_NANOS;
+            }
+            return Grant.refused(borrowing ? "your share of the proxy's Coldsend budget is spent, and no idle share"
+                    + " can be lent now" : "the proxy's Coldsend budget is spent", wait);
         }
         minute.record(now);
         hour.record(now);
         mine.record(now);
+        shares.values().forEach(each -> each.view = null);
         if (upstreamRemaining > 0) {
             upstreamRemaining--;
         }
         return Grant.GRANTED;
+    }
+
+    /**
+     * Nanoseconds until {@code mine} may send one more in the window: the window's units less
+     * what the other consumers' guarantees keep from it ({@link ConsumerWindows#guardedFrom}).
+     */
+    private long lendingWait(ConsumerWindows mine, boolean hourWindow, long now) {
+        int limit = hourWindow ? hourLimit() : minuteLimit();
+        return (hourWindow ? hour : minute).waitNanos(now, room(mine, hourWindow, limit, now));
+    }
+
+    /** The units of the window {@code mine} may see spent in all, its own sends and everyone else's. */
+    private int room(ConsumerWindows mine, boolean hourWindow, int limit, long now) {
+        boolean borrows = mine.borrowing(hourWindow, limit, now);
+        int guarded = 0;
+        for (ConsumerWindows other : shares.values()) {
+            if (other != mine) {
+                guarded += other.guardedFrom(mine, borrows, hourWindow, limit, holdback, now);
+            }
+        }
+        return limit - guarded;
     }
 
     /** {@link #observe(int, Long, Long, Long, Long)} for an answer without {@code X-RateLimit-Limit}. */
@@ -207,7 +260,7 @@ public class QuotaGovernor {
             } else {
                 declaredMinute = limit;
             }
-            shares.values().forEach(share -> share.view = null);
+            shares.values().forEach(each -> each.view = null);
         }
     }
 
@@ -229,11 +282,14 @@ public class QuotaGovernor {
 
     /** {@link #budget(String, double)} at {@code now}, a reading of the same clock, so a hit reads it once. */
     public Budget budget(String consumer, double share, long now) {
-        Share mine = share(consumer, share);
+        ConsumerWindows mine = shares.get(consumer);
+        if (mine == null) {
+            mine = share(new Consumer(consumer, share));
+        }
         Budget view = mine.view;
         if (view == null || now >= view.validUntilNanos()) {
             synchronized (this) {
-                view = mine.refreshView(ticker.read());
+                view = refreshView(mine, ticker.read());
             }
         }
         SharedView all = shared;
@@ -271,9 +327,30 @@ public class QuotaGovernor {
         }
     }
 
-    private Share share(String consumer, double share) {
-        Share existing = shares.get(consumer);
-        return existing != null ? existing : shares.computeIfAbsent(consumer, name -> new Share(share));
+    private ConsumerWindows share(Consumer consumer) {
+        ConsumerWindows existing = shares.get(consumer.name());
+        return existing != null ? existing
+                : shares.computeIfAbsent(consumer.name(), name -> new ConsumerWindows(consumer, perMinute, perHour));
+    }
+
+    /**
+     * The consumer's {@code RateLimit-*} view: per window its guarantee as the limit, and as
+     * remaining what it may send now (borrowing included), never more than that guarantee. Valid
+     * until any send leaves a window, since that changes what is lent.
+     */
+    private Budget refreshView(ConsumerWindows mine, long now) {
+        int minuteLimit = mine.guarantee(minuteLimit());
+        int hourLimit = mine.guarantee(hourLimit());
+        int minuteLeft = Math.min(minuteLimit, Math.max(0, room(mine, false, minuteLimit(), now) - minute.count(now)));
+        int hourLeft = Math.min(hourLimit, Math.max(0, room(mine, true, hourLimit(), now) - hour.count(now)));
+        long minuteFree = minuteLeft == 0 ? now + lendingWait(mine, false, now) : mine.minute.nextFreeAt(now);
+        long hourFree = hourLeft == 0 ? now + lendingWait(mine, true, now) : mine.hour.nextFreeAt(now);
+        long minuteMoves = minute.nextFreeAt(now);
+        long hourMoves = hour.nextFreeAt(now);
+        long validUntil = Math.min(minuteMoves > now ? minuteMoves : Long.MAX_VALUE, hourMoves > now ? hourMoves : Long.MAX_VALUE);
+        Budget fresh = Budget.tighter(minuteLimit, minuteLeft, minuteFree, hourLimit, hourLeft, hourFree, validUntil);
+        mine.view = fresh;
+        return fresh;
     }
 
     private static int atLeastOne(String property, int value) {
@@ -281,48 +358,5 @@ public class QuotaGovernor {
             throw new ConfigurationException(property + " must be at least 1 but was " + value);
         }
         return value;
-    }
-
-    /** One consumer's slice of both windows. */
-    private final class Share {
-        final double share;
-        final SlidingLog minute;
-        final SlidingLog hour;
-        volatile Budget view;
-
-        Share(double share) {
-            this.share = share;
-            this.minute = new SlidingLog(Units.shareOf(share, perMinute), MINUTE);
-            this.hour = new SlidingLog(Units.shareOf(share, perHour), HOUR);
-        }
-
-        int minuteLimit() {
-            return Units.shareOf(share, QuotaGovernor.this.minuteLimit());
-        }
-
-        int hourLimit() {
-            return Units.shareOf(share, QuotaGovernor.this.hourLimit());
-        }
-
-        void record(long now) {
-            minute.record(now);
-            hour.record(now);
-            view = null;
-        }
-
-        Budget refreshView(long now) {
-            int minuteLimit = minuteLimit();
-            int hourLimit = hourLimit();
-            int minuteLeft = minute.remaining(now, minuteLimit);
-            int hourLeft = hour.remaining(now, hourLimit);
-            // Under a limit Coldsend lowered, a spent window frees a unit later than its oldest send.
-            long minuteFree = minuteLeft == 0 ? now + minute.waitNanos(now, minuteLimit) : minute.nextFreeAt(now);
-            long hourFree = hourLeft == 0 ? now + hour.waitNanos(now, hourLimit) : hour.nextFreeAt(now);
-            long validUntil = Math.min(minuteFree > now ? minuteFree : Long.MAX_VALUE,
-                    hourFree > now ? hourFree : Long.MAX_VALUE);
-            Budget fresh = Budget.tighter(minuteLimit, minuteLeft, minuteFree, hourLimit, hourLeft, hourFree, validUntil);
-            view = fresh;
-            return fresh;
-        }
     }
 }

@@ -14,7 +14,8 @@ public final class Units {
     /** One hour, the long window of Coldsend's limit. */
     public static final long HOUR = TimeUnit.HOURS.toNanos(1);
 
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** One second. */
+    public static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private Units() {
     }

@@ -83,12 +83,6 @@ class DayOfTrafficSimulationTest {
         assertThat(worstHour).isLessThanOrEqualTo(PER_HOUR);
         assertThat(upstream).as("demand exceeds the key's budget all day, so most of it is used")
                 .isGreaterThan(24L * PER_HOUR * 7 / 10);
-        long dailyShare = 24L * PER_HOUR / 3;
-        assertThat(tallies.values()).as("nobody spends more than its share")
-                .allSatisfy(tally -> assertThat(tally.fetched).isPositive().isLessThanOrEqualTo(dailyShare + 1));
-        assertThat(tallies.get("billing").fetched).as("steady demand is not starved by the bursts")
-                .isGreaterThan(dailyShare / 2);
-        assertThat(tallies.get("dashboard").fetched).isGreaterThan(dailyShare / 2);
         assertThat(tallies.values()).allSatisfy(tally -> assertThat(tally.fresh + tally.stale).isPositive());
     }
 

@@ -99,6 +99,9 @@ class QuotaGovernorSharedViewTest {
         for (int i = 0; i < 3; i++) {
             governor.tryAcquire("a", 0.5);
         }
+        for (int i = 0; i < 5; i++) {
+            governor.tryAcquire("b", 0.5); // so that nothing is left for "a" to borrow here either
+        }
         governor.adopt(view(consumerASpent(3, 40_000)));
 
         Budget budget = governor.budget("a", 0.5);

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.support.Configs;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
@@ -107,8 +109,9 @@ class QuotaGovernorTest {
     }
 
     @Test
-    void capsAGreedyConsumerAtItsShareWhileOthersKeepTheirs() {
-        QuotaGovernor governor = governor(10, 1000);
+    void lendsAnIdleShareToAGreedyConsumerButKeepsTheIdleOnesHoldback() {
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 1000), 0.2,
+                List.of(new Consumer("greedy", 0.5), new Consumer("polite", 0.5)), now::get);
         int greedy = 0;
         for (int i = 0; i < 20; i++) {
             greedy += governor.tryAcquire("greedy", 0.5).granted() ? 1 : 0;
@@ -118,8 +121,8 @@ class QuotaGovernorTest {
             polite += governor.tryAcquire("polite", 0.5).granted() ? 1 : 0;
         }
 
-        assertThat(greedy).isEqualTo(5);
-        assertThat(polite).isEqualTo(5);
+        assertThat(greedy).as("its own 5 and 4 lent, all but polite's holdback (20% of 5)").isEqualTo(9);
+        assertThat(polite).as("its holdback, at once").isEqualTo(1);
         Grant refused = governor.tryAcquire("greedy", 0.5);
         assertThat(refused.reason()).contains("your share");
     }
@@ -129,6 +132,9 @@ class QuotaGovernorTest {
         QuotaGovernor governor = governor(10, 1000);
         governor.tryAcquire("a", 0.5);
         governor.tryAcquire("a", 0.5);
+        for (int i = 0; i < 5; i++) {
+            governor.tryAcquire("b", 0.5); // leaves a its own 3 and nothing to borrow
+        }
         advance(Duration.ofSeconds(20));
 
         Budget budget = governor.budget("a", 0.5);
@@ -390,20 +396,20 @@ class QuotaGovernorTest {
     @Test
     void givesAUnitBackInTheBudgetExactlyWhenTheMinuteFreesIt() {
         QuotaGovernor governor = governor(10, 1000);
-        governor.tryAcquire("a", 0.5);
+        governor.tryAcquire("a", 1.0);
 
         advance(Duration.ofSeconds(30));
-        Budget halfway = governor.budget("a", 0.5);
+        Budget halfway = governor.budget("a", 1.0);
         long halfwayReset = governor.resetSeconds(halfway);
         advance(Duration.ofSeconds(30).minusNanos(1));
-        Budget justBefore = governor.budget("a", 0.5);
+        Budget justBefore = governor.budget("a", 1.0);
         advance(Duration.ofNanos(1));
-        Budget after = governor.budget("a", 0.5);
+        Budget after = governor.budget("a", 1.0);
 
-        assertThat(halfway.remaining()).isEqualTo(4);
+        assertThat(halfway.remaining()).isEqualTo(9);
         assertThat(halfwayReset).isEqualTo(30);
-        assertThat(justBefore.remaining()).isEqualTo(4);
-        assertThat(after.remaining()).isEqualTo(5);
+        assertThat(justBefore.remaining()).isEqualTo(9);
+        assertThat(after.remaining()).isEqualTo(10);
         assertThat(governor.resetSeconds(after)).isZero();
     }
 
@@ -411,25 +417,25 @@ class QuotaGovernorTest {
     void keepsABudgetThatNothingChangesValidUntilTheNextSend() {
         QuotaGovernor governor = governor(10, 1000);
 
-        Budget untouched = governor.budget("a", 0.5);
-        governor.tryAcquire("a", 0.5);
-        Budget afterASend = governor.budget("a", 0.5);
+        Budget untouched = governor.budget("a", 1.0);
+        governor.tryAcquire("a", 1.0);
+        Budget afterASend = governor.budget("a", 1.0);
 
-        assertThat(untouched.remaining()).isEqualTo(5);
+        assertThat(untouched.remaining()).isEqualTo(10);
         assertThat(untouched.validUntilNanos()).as("no time can free a unit").isEqualTo(Long.MAX_VALUE);
-        assertThat(afterASend.remaining()).as("the send is seen at once").isEqualTo(4);
+        assertThat(afterASend.remaining()).as("the send is seen at once").isEqualTo(9);
         assertThat(afterASend.validUntilNanos()).isEqualTo(now.get() + Duration.ofMinutes(1).toNanos());
     }
 
     @Test
     void reportsWhenAConsumersSpentMinuteFreesAUnit() {
         QuotaGovernor governor = governor(10, 1000);
-        for (int i = 0; i < 5; i++) {
-            governor.tryAcquire("a", 0.5);
+        for (int i = 0; i < 10; i++) {
+            governor.tryAcquire("a", 1.0);
         }
         advance(Duration.ofSeconds(20));
 
-        Budget budget = governor.budget("a", 0.5);
+        Budget budget = governor.budget("a", 1.0);
 
         assertThat(budget.remaining()).isZero();
         assertThat(governor.resetSeconds(budget)).isEqualTo(40);

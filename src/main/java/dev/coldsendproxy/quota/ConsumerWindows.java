@@ -1,0 +1,79 @@
+package dev.coldsendproxy.quota;
+
+import dev.coldsendproxy.consumer.Consumer;
+import dev.coldsendproxy.consumer.Priority;
+
+/**
+ * One consumer's sends in both windows, and the part of its guarantee that others may not borrow:
+ * its holdback always, and all of its unspent guarantee while it claims units (it was refused
+ * lately) or when a {@code background} consumer would borrow from a {@code critical} one. Not
+ * thread-safe; {@link QuotaGovernor} guards it.
+ */
+final class ConsumerWindows {
+
+    /**
+     * How long past the wait it was told ({@code Retry-After}) a consumer refused below its
+     * guarantee keeps first claim on freed units: time for it to come back.
+     */
+    static final long CLAIM_NANOS = 10 * Units.SECOND;
+
+    final String name;
+    final double share;
+    final Priority priority;
+    final SlidingLog minute;
+    final SlidingLog hour;
+    /** Until when freed units go to this consumer before any borrower; it was refused below its guarantee. */
+    long claimUntil = Long.MIN_VALUE;
+    /** This consumer's {@code RateLimit-*} view, dropped whenever any consumer sends. */
+    volatile Budget view;
+
+    ConsumerWindows(Consumer consumer, int perMinute, int perHour) {
+        this.name = consumer.name();
+        this.share = consumer.share();
+        this.priority = consumer.priority();
+        // Sized for the whole key: with lending, one consumer may spend every unit of a window.
+        this.minute = new SlidingLog(perMinute, Units.MINUTE);
+        this.hour = new SlidingLog(perHour, Units.HOUR);
+    }
+
+    SlidingLog log(boolean hourWindow) {
+        return hourWindow ? hour : minute;
+    }
+
+    /** The units of a window of {@code limit} this consumer can count on: its share, at least one. */
+    int guarantee(int limit) {
+        return Units.shareOf(share, limit);
+    }
+
+    /** Whether this consumer has spent its guarantee of the window, so a further send is borrowed. */
+    boolean borrowing(boolean hourWindow, int limit, long now) {
+        return log(hourWindow).count(now) >= guarantee(limit);
+    }
+
+    /**
+     * Units of this consumer's guarantee that {@code asker} must leave free in the window: the
+     * unspent part of its holdback; when the asker borrows, all of its unspent guarantee while it
+     * claims freed units, or while it is critical and the asker background.
+     */
+    int guardedFrom(ConsumerWindows asker, boolean askerBorrows, boolean hourWindow, int limit, double holdback,
+            long now) {
+        int used = log(hourWindow).count(now);
+        int guarantee = guarantee(limit);
+        int guarded = Math.max(0, heldBack(guarantee, holdback) - used);
+        if (askerBorrows && (now < claimUntil
+                || (priority == Priority.CRITICAL && asker.priority == Priority.BACKGROUND))) {
+            guarded = Math.max(guarded, guarantee - used);
+        }
+        return guarded;
+    }
+
+    void record(long now) {
+        minute.record(now);
+        hour.record(now);
+    }
+
+    /** The holdback of a guarantee: rounded up, so any holdback above 0 keeps at least one unit. */
+    static int heldBack(int guarantee, double holdback) {
+        return holdback <= 0 ? 0 : (int) Math.ceil(holdback * guarantee);
+    }
+}
