@@ -54,13 +54,15 @@ class ConsumerKeysTest extends ProxyTestBase {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.header("RateLimit-Limit")).isEqualTo("5");
-        assertThat(response.header("RateLimit-Remaining")).isEqualTo("4");
+        // One sent, but idle alpha's share is lent (all but its holdback): more than beta's own 4 is
+        // left, and remaining never shows more than beta's guarantee.
+        assertThat(response.header("RateLimit-Remaining")).isEqualTo("5");
         assertThat(Long.parseLong(response.header("RateLimit-Reset"))).isBetween(1L, 60L);
         coldsend.verify(1, getRequestedFor(urlPathMatching(".*")).withHeader("X-API-Key", equalTo(ColdsendStubResource.PROXY_KEY)));
     }
 
     @Test
-    void capsAFloodingConsumerAtItsShareWhileTheOtherIsStillServed() {
+    void lendsAnIdleShareToAFloodingConsumerAndServesTheOtherFromItsHoldback() {
         String campaign = uuid();
         upstreamAnswersEveryLead(lead(leadBody(uuid())));
 
@@ -73,9 +75,14 @@ class ConsumerKeysTest extends ProxyTestBase {
             beta.add(given().header("X-API-Key", TwoConsumersProfile.BETA_KEY).get(leadPath(campaign, uuid())));
         }
 
-        assertThat(alpha).filteredOn(status -> status == 200).hasSize(5);
-        assertThat(alpha).filteredOn(status -> status == 429).hasSize(15);
-        assertThat(beta).allSatisfy(response -> assertThat(response.statusCode()).isEqualTo(200));
+        assertThat(alpha).as("its own 5 and beta's idle 5 less beta's holdback (10%, at least 1)")
+                .filteredOn(status -> status == 200).hasSize(9);
+        assertThat(alpha).filteredOn(status -> status == 429).hasSize(11);
+        assertThat(beta.get(0).statusCode()).as("served at once from its holdback").isEqualTo(200);
+        assertThat(beta.subList(1, 5)).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(429);
+            assertThat(response.jsonPath().getString("detail")).contains("the proxy's Coldsend budget is spent");
+        });
         Response alphaAgain = given().header("X-API-Key", TwoConsumersProfile.ALPHA_KEY).get(leadPath(campaign, uuid()));
         assertThat(alphaAgain.jsonPath().getString("detail")).contains("your share");
         assertThat(alphaAgain.header("RateLimit-Remaining")).isNull();
