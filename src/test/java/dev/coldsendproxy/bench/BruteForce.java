@@ -3,7 +3,7 @@ package dev.coldsendproxy.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The true optimum over every fetch schedule on a time grid within both limits; only for tiny traces, to check the bound. */
+/** The true optimum over fetch schedules on a time grid within both limits; tiny traces only, to check the bound. */
 final class BruteForce {
 
     private static final long MINUTE = 60_000;

@@ -1,6 +1,8 @@
 package dev.coldsendproxy.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -23,7 +25,7 @@ final class LeadDemand {
         return times.length;
     }
 
-    /** Distinct ask instants: the only fetch times worth considering (moving a fetch later to the next ask loses nothing). */
+    /** Distinct ask instants: the only fetch times worth considering (a fetch moved later to the next ask loses nothing). */
     int distinctTimes() {
         int distinct = 0;
         for (int i = 0; i < times.length; i++) {
@@ -103,6 +105,43 @@ final class LeadDemand {
             atMost = next;
         }
         return best;
+    }
+
+    /**
+     * Upper bound on the asks n fetches answer, n = 0..until all are: as if every ask accepted
+     * the lead's widest window W, where the optimum is n disjoint windows [t, t + W] (a fetch
+     * inside an earlier one's window can move past it and answer a superset). O(F * T).
+     */
+    long[] widestWindowBest() {
+        long widest = Arrays.stream(windows).max().orElse(0);
+        long[] instants = Arrays.stream(times).distinct().toArray();
+        int t = instants.length;
+        long[] before = new long[t + 1];
+        int[] end = new int[t];
+        for (int i = 0, a = 0; a < t; a++) {
+            while (i < times.length && times[i] == instants[a]) {
+                i++;
+            }
+            before[a + 1] = i;
+        }
+        for (int a = 0, e = 0; a < t; a++) {
+            e = Math.max(e, a);
+            while (e < t && instants[e] - instants[a] <= widest) {
+                e++;
+            }
+            end[a] = e;
+        }
+        List<Long> best = new ArrayList<>(List.of(0L));
+        long[] previous = new long[t + 1];
+        while (best.get(best.size() - 1) < times.length) {
+            long[] current = new long[t + 1];
+            for (int a = t - 1; a >= 0; a--) {
+                current[a] = Math.max(current[a + 1], before[end[a]] - before[a] + previous[end[a]]);
+            }
+            best.add(current[0]);
+            previous = current;
+        }
+        return best.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** covered[a][b]: asks at instants a..b-1 answered by a fetch at instant a (b == T: to the end). */
