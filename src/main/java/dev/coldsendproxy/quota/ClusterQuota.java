@@ -100,14 +100,24 @@ public class ClusterQuota {
         return leases != null;
     }
 
-    /** Leases one unit for {@code consumer}; the item says whether the attempt may go out now. */
+    /**
+     * Leases one unit for {@code consumer}; the item says whether the attempt may go out now. Its
+     * guarantee is no cap: the key's limits, less what other consumers' guarantees keep from it
+     * ({@link QuotaGovernor#clusterRoom}), bound it in the script. A refusal below its guarantee
+     * gives it first claim on freed units.
+     */
     Uni<Grant> acquire(Consumer consumer) {
         int minuteLimit = governor.minuteLimit();
         int hourLimit = governor.hourLimit();
-        LeaseLedger.ShareLimits share = new LeaseLedger.ShareLimits(consumer.name(),
-                Units.shareOf(consumer.share(), minuteLimit), Units.shareOf(consumer.share(), hourLimit));
-        seen.put(consumer.name(), share);
-        return leases.acquire(share, minuteLimit, hourLimit);
+        seen.put(consumer.name(), new LeaseLedger.ShareLimits(consumer.name(),
+                Units.shareOf(consumer.share(), minuteLimit), Units.shareOf(consumer.share(), hourLimit)));
+        int[] room = governor.clusterRoom(consumer);
+        LeaseLedger.ShareLimits uncapped = new LeaseLedger.ShareLimits(consumer.name(), minuteLimit, hourLimit);
+        return leases.acquire(uncapped, Math.max(0, room[0]), Math.max(0, room[1])).invoke(grant -> {
+            if (!grant.granted() && !grant.upstreamOverloaded()) {
+                governor.claimIfBelowGuarantee(consumer, grant);
+            }
+        });
     }
 
     /** Passes a pause Coldsend asked for ({@code pauseNanos}, 0 for none) on to every replica. */

@@ -45,19 +45,18 @@ final class ConsumerWindows {
         return Units.shareOf(share, limit);
     }
 
-    /** Whether this consumer has spent its guarantee of the window, so a further send is borrowed. */
-    boolean borrowing(boolean hourWindow, int limit, long now) {
-        return log(hourWindow).count(now) >= guarantee(limit);
+    /** Whether {@code used} units spend this consumer's guarantee of a window of {@code limit}, so a further send is borrowed. */
+    boolean borrowing(int used, int limit) {
+        return used >= guarantee(limit);
     }
 
     /**
-     * Units of this consumer's guarantee that {@code asker} must leave free in the window: the
-     * unspent part of its holdback; when the asker borrows, all of its unspent guarantee while it
-     * claims freed units, or while it is critical and the asker background.
+     * Units of this consumer's guarantee that {@code asker} must leave free in a window of
+     * {@code limit} where this consumer spent {@code used}: the unspent part of its holdback; when
+     * the asker borrows, all of its unspent guarantee while it claims freed units, or while it is
+     * critical and the asker background.
      */
-    int guardedFrom(ConsumerWindows asker, boolean askerBorrows, boolean hourWindow, int limit, double holdback,
-            long now) {
-        int used = log(hourWindow).count(now);
+    int guardedFrom(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now) {
         int guarantee = guarantee(limit);
         int guarded = Math.max(0, heldBack(guarantee, holdback) - used);
         if (askerBorrows && (now < claimUntil

@@ -51,6 +51,7 @@ public final class LeaseLedger implements Ledger {
             end
             local function wait(key, span, n, limit)
               if n < limit then return 0 end
+              if limit <= 0 then return span end
               local at = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
               local w = tonumber(at[2]) + span - now
               if w < 1 then w = 1 end

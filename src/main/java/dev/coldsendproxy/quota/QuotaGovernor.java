@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
@@ -130,7 +131,8 @@ public class QuotaGovernor {
         ConsumerWindows mine = share(consumer);
         long wait = Math.max(lendingWait(mine, /* hourWindow= */ false, now), lendingWait(mine, /* hourWindow= */ true, now));
         if (wait > 0) {
-            boolean borrowing = mine.borrowing(false, minuteLimit(), now) || mine.borrowing(true, hourLimit(), now);
+            boolean borrowing = mine.borrowing(mine.minute.count(now), minuteLimit())
+                    || mine.borrowing(mine.hour.count(now), hourLimit());
             if (!borrowing) {
                 // Told to come back when a unit frees: its claim holds that unit until then and a grace after.
                 mine.claimUntil = now + wait + ConsumerWindows.CLAIM_NANOS;
@@ -157,16 +159,56 @@ public class QuotaGovernor {
         return (hourWindow ? hour : minute).waitNanos(now, room(mine, hourWindow, limit, now));
     }
 
-    /** The units of the window {@code mine} may see spent in all, its own sends and everyone else's. */
+    /** The units of the window {@code mine} may see spent in all, its own sends and everyone else's, on this replica. */
     private int room(ConsumerWindows mine, boolean hourWindow, int limit, long now) {
-        boolean borrows = mine.borrowing(hourWindow, limit, now);
+        return room(mine, hourWindow, limit, now, each -> each.log(hourWindow).count(now));
+    }
+
+    /** As {@link #room(ConsumerWindows, boolean, int, long)}, with each consumer's sends in the window as {@code used} says. */
+    private int room(ConsumerWindows mine, boolean hourWindow, int limit, long now, ToIntFunction<ConsumerWindows> used) {
+        boolean borrows = mine.borrowing(used.applyAsInt(mine), limit);
         int guarded = 0;
         for (ConsumerWindows other : shares.values()) {
             if (other != mine) {
-                guarded += other.guardedFrom(mine, borrows, hourWindow, limit, holdback, now);
+                guarded += other.guardedFrom(mine, borrows, used.applyAsInt(other), limit, holdback, now);
             }
         }
         return limit - guarded;
+    }
+
+    /**
+     * The units of the minute and the hour {@code consumer} may see spent across all replicas (the
+     * key's limits in force less what the other consumers' guarantees keep from it), judged on what
+     * every replica spent as last read from Redis; where that read has no count for a consumer,
+     * this replica's own count stands in. The Redis lease script enforces these as the key's limits.
+     */
+    synchronized int[] clusterRoom(Consumer consumer) {
+        long now = ticker.read();
+        ConsumerWindows mine = share(consumer);
+        SharedView view = shared;
+        SharedView all = view != null && view.valid(now) ? view : null;
+        return new int[] { room(mine, false, minuteLimit(), now, each -> usedEverywhere(each, false, all, now)),
+                room(mine, true, hourLimit(), now, each -> usedEverywhere(each, true, all, now)) };
+    }
+
+    /**
+     * Gives {@code consumer}, refused a lease, first claim on the units that free first, when it
+     * was refused below its guarantee in both windows (across all replicas, as last read).
+     */
+    synchronized void claimIfBelowGuarantee(Consumer consumer, Grant refusal) {
+        long now = ticker.read();
+        ConsumerWindows mine = share(consumer);
+        SharedView view = shared;
+        SharedView all = view != null && view.valid(now) ? view : null;
+        if (!mine.borrowing(usedEverywhere(mine, false, all, now), minuteLimit())
+                && !mine.borrowing(usedEverywhere(mine, true, all, now), hourLimit())) {
+            mine.claimUntil = now + TimeUnit.SECONDS.toNanos(refusal.retryAfterSeconds()) + ConsumerWindows.CLAIM_NANOS;
+        }
+    }
+
+    private static int usedEverywhere(ConsumerWindows consumer, boolean hourWindow, SharedView all, long now) {
+        int here = consumer.log(hourWindow).count(now);
+        return all == null ? here : all.used(consumer.name, hourWindow, here);
     }
 
     /** {@link #observe(int, Long, Long, Long, Long)} for an answer without {@code X-RateLimit-Limit}. */

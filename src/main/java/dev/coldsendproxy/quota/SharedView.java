@@ -12,6 +12,8 @@ import java.util.Map;
 final class SharedView {
 
     private final Map<String, Budget> budgets = new HashMap<>();
+    /** Each consumer's sends in the minute and the hour, across all replicas. */
+    private final Map<String, int[]> used = new HashMap<>();
     private final int minuteLeft;
     private final int hourLeft;
     private final long holdUntil;
@@ -35,6 +37,7 @@ final class SharedView {
         this.validUntil = readAt + validFor;
         for (int i = 0; i < shares.size() && 2 * i + 3 < windows.size(); i++) {
             LeaseLedger.ShareLimits share = shares.get(i);
+            used.put(share.consumer(), new int[] { windows.get(2 * i + 2).count(), windows.get(2 * i + 3).count() });
             budgets.put(share.consumer(), budget(share, windows.get(2 * i + 2), windows.get(2 * i + 3), keyMinute, keyHour,
                     readAt));
         }
@@ -58,6 +61,15 @@ final class SharedView {
     /** {@code consumer}'s budget across all replicas, or null when this read did not include it. */
     Budget budget(String consumer) {
         return budgets.get(consumer);
+    }
+
+    /**
+     * {@code consumer}'s sends in the hour (or minute) across all replicas; {@code otherwise} when
+     * this read did not include it, and never less than it (sends since the read).
+     */
+    int used(String consumer, boolean hourWindow, int otherwise) {
+        int[] counts = used.get(consumer);
+        return counts == null ? otherwise : Math.max(otherwise, counts[hourWindow ? 1 : 0]);
     }
 
     /** Units left in the key's minute window, across all replicas. */

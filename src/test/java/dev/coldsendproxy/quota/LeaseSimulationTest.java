@@ -120,6 +120,23 @@ class LeaseSimulationTest {
     }
 
     @org.junit.jupiter.api.Test
+    void leasesNothingWhenOtherConsumersGuaranteesLeaveNoRoomAndSaysToWaitAWindow() {
+        random = new Random(11);
+        Replica replica = newReplica();
+        replica.probe();
+        advance(6 * SECOND); // past the rebuild wait of a new epoch
+        replica.probe();
+        LeaseLedger.ShareLimits uncapped = new LeaseLedger.ShareLimits("bulk", PER_MINUTE, PER_HOUR);
+
+        Grant noRoom = replica.leases.acquire(uncapped, 0, PER_HOUR).await().atMost(Duration.ofSeconds(10));
+        Grant room = replica.leases.acquire(uncapped, 1, PER_HOUR).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(noRoom.granted()).isFalse();
+        assertThat(noRoom.retryAfterSeconds()).isEqualTo(60);
+        assertThat(room.granted()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
     void strandsUnderFivePercentOfAWindowInSteadyTrafficWithConcurrentMisses() {
         random = new Random(7);
         for (int i = 0; i < REPLICAS; i++) {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.support.Configs;
 
 /**
@@ -139,6 +140,24 @@ class QuotaGovernorSharedViewTest {
 
         assertThat(othersSpentMore).containsExactly(6, 90);
         assertThat(governor.sharedRemaining()).containsExactly(3, 90);
+    }
+
+    @Test
+    void lendsAcrossReplicasWhatOtherConsumersLeftIdleEverywhereButTheirHoldback() {
+        QuotaGovernor sharing = new QuotaGovernor(Configs.quota(PER_MINUTE, PER_HOUR), 0.2,
+                List.of(new Consumer("a", 0.5), new Consumer("b", 0.5)), now::get);
+        sharing.adopt(new SharedView(new LeaseLedger.Status("e1", 0, 0, 0, List.of(new LeaseLedger.Window(6, 30_000),
+                new LeaseLedger.Window(6, 30_000), new LeaseLedger.Window(5, 30_000), new LeaseLedger.Window(5, 30_000),
+                new LeaseLedger.Window(1, 30_000), new LeaseLedger.Window(1, 30_000))),
+                List.of(new LeaseLedger.ShareLimits("a", 5, 50), new LeaseLedger.ShareLimits("b", 5, 50)), PER_MINUTE,
+                PER_HOUR, now.get(), VALID_FOR.toNanos()));
+
+        int[] roomForA = sharing.clusterRoom(new Consumer("a", 0.5));
+        int[] roomForB = sharing.clusterRoom(new Consumer("b", 0.5));
+
+        assertThat(roomForA).as("b spent its minute holdback (1 of 5) on another replica, not its hour's (10 of 50)")
+                .containsExactly(10, 91);
+        assertThat(roomForB).as("a spent all of its minute holdback (1), 5 of its hour's (10)").containsExactly(10, 95);
     }
 
     private void advance(Duration duration) {
