@@ -50,6 +50,7 @@ public class LeadResource {
             @RestHeader("X-Request-Id") String callerRequestId,
             @RestHeader("If-None-Match") String ifNoneMatch,
             @RestHeader("Cache-Control") String cacheControl,
+            @RestHeader("Prefer") String prefer,
             HttpServerResponse http) {
         long start = System.nanoTime();
         String requestId = RequestIds.acceptOrCreate(callerRequestId);
@@ -59,7 +60,8 @@ public class LeadResource {
         try {
             consumer = consumers.authenticate(apiKey);
             key = LeadIds.parse(campaignId, leadId);
-            return fetch(key, consumer, new RequestTrace(requestId, RequestDirectives.parse(cacheControl)), ifNoneMatch,
+            return fetch(key, consumer, new RequestTrace(requestId, RequestDirectives.parse(cacheControl),
+                    PreferWait.parse(prefer)), ifNoneMatch,
                     http, start);
         } catch (RuntimeException e) {
             telemetry.rejected(requestId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS, start);

@@ -11,6 +11,7 @@ import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.cache.TieredLoader;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.error.ProblemException;
+import dev.coldsendproxy.quota.BudgetWaits;
 import dev.coldsendproxy.quota.QuotaGates;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import dev.coldsendproxy.upstream.ColdsendClient;
@@ -39,9 +40,10 @@ public class LeadService {
     private final LeadTelemetry telemetry;
     private final TieredLoader tiers;
     private final QuotaGates gates;
+    private final BudgetWaits waits;
 
     LeadService(LeadCache cache, ColdsendClient upstream, QuotaGovernor quota, CacheConfig cacheConfig,
-            LeadTelemetry telemetry, TieredLoader tiers, QuotaGates gates) {
+            LeadTelemetry telemetry, TieredLoader tiers, QuotaGates gates, BudgetWaits waits) {
         this.cache = cache;
         this.upstream = upstream;
         this.quota = quota;
@@ -50,6 +52,7 @@ public class LeadService {
         this.telemetry = telemetry;
         this.tiers = tiers;
         this.gates = gates;
+        this.waits = waits;
     }
 
     /** The stored answer if it is fresh enough for the caller, else null: the allocation-free fast path of the route. */
@@ -127,8 +130,10 @@ public class LeadService {
     /** {@code cold}: no copy the caller would take stands in, so its attempts are cold demand. */
     private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace,
             AtomicReference<TieredLoader.Source> source, boolean cold) {
-        return tiers.load(key, /* skipShared= */ trace.revalidate(), () -> upstream.fetchLead(key.campaignId(), key.leadId(),
-                        trace.requestId(), trace.watch(gates.forConsumer(consumer, cold), telemetry))
+        return tiers.load(key, /* skipShared= */ trace.revalidate(), () -> gates
+                .admit(consumer, cold, cold ? waits.allowedWait(trace.preferredWaitNanos()) : 0)
+                .chain(gate -> upstream.fetchLead(key.campaignId(), key.leadId(), trace.requestId(),
+                        trace.watch(gate, telemetry)))
                 .map(answer -> new Fetched(answer.status(), answer.body())))
                 .invoke(loaded -> source.set(loaded.source()))
                 .map(TieredLoader.Loaded::fetched)

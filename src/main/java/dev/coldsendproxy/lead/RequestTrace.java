@@ -6,7 +6,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * One lead request on its way past the cache: its id (sent upstream), the caller's
- * {@code Cache-Control} directives (revalidation, the age it accepts), and the status of its own last upstream answer,
+ * {@code Cache-Control} directives (revalidation, the age it accepts), how long it would wait
+ * for a budget unit ({@code Prefer: wait}), and the status of its own last upstream answer,
  * for the access line. Coalesced waiters have none: another request made the call.
  */
 final class RequestTrace {
@@ -16,11 +17,23 @@ final class RequestTrace {
 
     private final String requestId;
     private final RequestDirectives directives;
+    private final long preferredWaitNanos;
     private volatile int upstreamStatus = NO_UPSTREAM_STATUS;
 
     RequestTrace(String requestId, RequestDirectives directives) {
+        this(requestId, directives, PreferWait.NOT_SAID);
+    }
+
+    /** {@code preferredWaitNanos}: the caller's {@code Prefer: wait}, or {@link PreferWait#NOT_SAID}. */
+    RequestTrace(String requestId, RequestDirectives directives, long preferredWaitNanos) {
         this.requestId = requestId;
         this.directives = directives;
+        this.preferredWaitNanos = preferredWaitNanos;
+    }
+
+    /** How long the caller prefers to wait for a budget unit ({@code Prefer: wait}), or {@link PreferWait#NOT_SAID}. */
+    long preferredWaitNanos() {
+        return preferredWaitNanos;
     }
 
     /** The request id, as echoed to the caller and sent to Coldsend. */

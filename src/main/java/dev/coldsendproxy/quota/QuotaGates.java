@@ -1,7 +1,12 @@
 package dev.coldsendproxy.quota;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.upstream.AttemptGate;
+import dev.coldsendproxy.upstream.AttemptRefusedException;
+import dev.coldsendproxy.upstream.RateLimitHeaders;
+import io.smallrye.mutiny.Uni;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,10 +19,53 @@ public class QuotaGates {
 
     private final QuotaGovernor governor;
     private final ClusterQuota cluster;
+    private final BudgetWaits waits;
 
-    QuotaGates(QuotaGovernor governor, ClusterQuota cluster) {
+    QuotaGates(QuotaGovernor governor, ClusterQuota cluster, BudgetWaits waits) {
         this.governor = governor;
         this.cluster = cluster;
+        this.waits = waits;
+    }
+
+    /**
+     * The gate of one consumer's upstream call, once its first attempt has a unit: a cold ask
+     * (no copy the caller accepts) that the budget refuses waits up to {@code maxWaitNanos} for one
+     * ({@link BudgetWaits}), in the queue of the replica, before the call and its deadline start.
+     * Fails with the refusal when no unit frees in time.
+     */
+    public Uni<AttemptGate> admit(Consumer consumer, boolean cold, long maxWaitNanos) {
+        AttemptGate gate = forConsumer(consumer, cold);
+        if (!cold || maxWaitNanos <= 0) {
+            return Uni.createFrom().item(gate);
+        }
+        // Asking again is no new cold demand: the first ask counted it.
+        AttemptGate again = forConsumer(consumer, /* cold= */ false);
+        return gate.beforeAttempt()
+                .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
+                    Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos, again::beforeAttempt);
+                    return wait != null ? wait : Uni.createFrom().failure(failure);
+                })
+                .replaceWith(new Prepaid(gate));
+    }
+
+    /** A gate whose first attempt was paid for while the call was admitted; later attempts pay as usual. */
+    private static final class Prepaid implements AttemptGate {
+        private final AttemptGate gate;
+        private final AtomicBoolean paid = new AtomicBoolean(true);
+
+        Prepaid(AttemptGate gate) {
+            this.gate = gate;
+        }
+
+        @Override
+        public Uni<Void> beforeAttempt() {
+            return paid.getAndSet(false) ? Uni.createFrom().voidItem() : gate.beforeAttempt();
+        }
+
+        @Override
+        public void afterAnswer(int status, RateLimitHeaders headers) {
+            gate.afterAnswer(status, headers);
+        }
     }
 
     /** The gate every attempt of this call (retries included) must pass. */

@@ -25,7 +25,7 @@ class QuotaGatesTest {
     void paysFromTheLocalGovernorAloneWhenTheRedisTierIsDisabled() {
         ClusterQuota disabled = new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
                 Configs.quota(10, 100), governor, now::get, /* vertx= */ null);
-        QuotaGates gates = new QuotaGates(governor, disabled);
+        QuotaGates gates = new QuotaGates(governor, disabled, null);
 
         gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
         gates.forConsumer(CRM, /* cold= */ true).beforeAttempt().await().indefinitely();
@@ -37,7 +37,7 @@ class QuotaGatesTest {
     void asksTheSharedBudgetForALeaseFirstWhenTheRedisTierIsEnabled() {
         StubClusterQuota shared = new StubClusterQuota(governor, now::get,
                 Grant.refused("the proxy's Coldsend budget is spent", TimeUnit.SECONDS.toNanos(2)), /* enabled= */ true);
-        QuotaGates gates = new QuotaGates(governor, shared);
+        QuotaGates gates = new QuotaGates(governor, shared, null);
 
         AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
                 () -> gates.forConsumer(CRM).beforeAttempt().await().indefinitely());

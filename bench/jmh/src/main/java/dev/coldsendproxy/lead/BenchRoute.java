@@ -17,7 +17,7 @@ public final class BenchRoute {
     private final FreshHitRoute route;
 
     public BenchRoute(LeadCache cache, QuotaGovernor quota, CacheConfig config) {
-        LeadService leads = new LeadService(cache, null, quota, config, null, null, null);
+        LeadService leads = new LeadService(cache, null, quota, config, null, null, null, null);
         this.route = new FreshHitRoute(leads, null, quota, null);
     }
 
