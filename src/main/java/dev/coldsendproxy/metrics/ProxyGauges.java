@@ -6,6 +6,7 @@ import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.quota.QuotaConfig;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import dev.coldsendproxy.upstream.ColdsendClient;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -39,12 +40,26 @@ class ProxyGauges {
                 .description("1 while stale copies are served instead of refreshed to save the budget")
                 .strongReference(true).register(registry);
 
+        quota.spentByConsumer().keySet().forEach(consumer -> {
+            FunctionCounter.builder("proxy.quota.sent", quota, governor -> spent(governor, consumer, 0))
+                    .description("Requests this replica sent to Coldsend for the consumer")
+                    .tag("consumer", consumer).register(registry);
+            FunctionCounter.builder("proxy.quota.borrowed", quota, governor -> spent(governor, consumer, 1))
+                    .description("Of those, requests sent beyond the consumer's guarantee, lent from idle shares")
+                    .tag("consumer", consumer).register(registry);
+        });
+
         for (CircuitBreakerState state : CircuitBreakerState.values()) {
             Gauge.builder("proxy.upstream.circuit.state", upstream, client -> client.breakerState() == state ? 1 : 0)
                     .description("1 for the Coldsend circuit breaker's current state, 0 for the others")
                     .tag("state", state.name().toLowerCase(Locale.ROOT))
                     .strongReference(true).register(registry);
         }
+    }
+
+    private static double spent(QuotaGovernor governor, String consumer, int which) {
+        long[] spent = governor.spentByConsumer().get(consumer);
+        return spent == null ? 0 : spent[which];
     }
 
     private static void window(MeterRegistry registry, QuotaGovernor quota, String window, int index, int limit) {

@@ -65,6 +65,19 @@ public class BudgetWaits {
         return queue.size();
     }
 
+    /** Asks ever queued, so a replay on a manual clock sees the moment an ask starts to wait. */
+    public long queued() {
+        return queue.queued();
+    }
+
+    /**
+     * Offers freed units to the waiters now, as the timer does every {@link #POLL}: for a replay
+     * on a manual clock, right after moving it. Completes when the round is done.
+     */
+    public Uni<Void> pump() {
+        return queue.pump();
+    }
+
     /**
      * How long a cold ask may wait: the caller's {@code Prefer: wait} ({@code preferredNanos}, or a
      * negative number when it said nothing) else {@code proxy.quota.max-wait}, never past {@link #CAP_NANOS}.

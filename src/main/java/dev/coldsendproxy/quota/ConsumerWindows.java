@@ -26,6 +26,9 @@ final class ConsumerWindows {
     long claimUntil = Long.MIN_VALUE;
     /** This consumer's {@code RateLimit-*} view, dropped whenever any consumer sends. */
     volatile Budget view;
+    /** Requests sent for this consumer, and how many of them were lent (beyond its guarantee), for metrics. */
+    volatile long sent;
+    volatile long borrowed;
 
     ConsumerWindows(Consumer consumer, int perMinute, int perHour) {
         this.name = consumer.name();
@@ -66,9 +69,14 @@ final class ConsumerWindows {
         return guarded;
     }
 
-    void record(long now) {
+    /** Counts a send at {@code now}; {@code lent}: beyond this consumer's guarantee in a window. */
+    void record(long now, boolean lent) {
         minute.record(now);
         hour.record(now);
+        sent++;
+        if (lent) {
+            borrowed++;
+        }
     }
 
     /** The holdback of a guarantee: rounded up, so any holdback above 0 keeps at least one unit. */

@@ -140,9 +140,10 @@ public class QuotaGovernor {
             return Grant.refused(borrowing ? "your share of the proxy's Coldsend budget is spent, and no idle share"
                     + " can be lent now" : "the proxy's Coldsend budget is spent", wait);
         }
+        boolean lent = mine.borrowing(mine.minute.count(now), minuteLimit()) || mine.borrowing(mine.hour.count(now), hourLimit());
         minute.record(now);
         hour.record(now);
-        mine.record(now);
+        mine.record(now, lent);
         shares.values().forEach(each -> each.view = null);
         if (upstreamRemaining > 0) {
             upstreamRemaining--;
@@ -367,6 +368,13 @@ public class QuotaGovernor {
             holdReason = reason;
             holdForOverload = overload;
         }
+    }
+
+    /** Each known consumer's requests sent, and of them lent beyond its guarantee: {@code {sent, borrowed}}. */
+    public java.util.Map<String, long[]> spentByConsumer() {
+        java.util.Map<String, long[]> spent = new java.util.TreeMap<>();
+        shares.forEach((name, windows) -> spent.put(name, new long[] { windows.sent, windows.borrowed }));
+        return spent;
     }
 
     private ConsumerWindows share(Consumer consumer) {

@@ -76,6 +76,11 @@ final class WaitQueue {
         return waiters.size();
     }
 
+    /** Asks ever queued: it moves exactly when an ask starts to wait. */
+    synchronized long queued() {
+        return arrivals;
+    }
+
     /**
      * Offers freed units to the waiters, once each in order; a consumer refused in this round is
      * not asked again for its later waiters. Completes when the round is done; a round asked for

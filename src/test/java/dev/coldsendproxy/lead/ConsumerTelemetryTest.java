@@ -67,21 +67,21 @@ class ConsumerTelemetryTest extends ProxyTestBase {
         String leadId = uuid();
         upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
         given().header("X-API-Key", ALPHA_KEY).get(leadPath(campaign, leadId)).then().statusCode(200);
-        int alphaBefore = remaining(given().header("X-API-Key", ALPHA_KEY).get(leadPath(campaign, leadId)));
-        int betaBefore = remaining(given().header("X-API-Key", BETA_KEY).get(leadPath(campaign, leadId)));
+        given().header("X-API-Key", BETA_KEY).get(leadPath(campaign, leadId)).then().statusCode(200);
+        Metrics before = Metrics.scrape();
 
         Response revalidated = given().header("X-API-Key", ALPHA_KEY).header("Cache-Control", "no-cache")
                 .get(leadPath(campaign, leadId));
-        int betaAfter = remaining(given().header("X-API-Key", BETA_KEY).get(leadPath(campaign, leadId)));
+        Metrics after = Metrics.scrape();
 
         assertThat(revalidated.header("X-Cache")).isEqualTo("MISS");
-        assertThat(remaining(revalidated)).isEqualTo(alphaBefore - 1);
-        assertThat(betaAfter).isEqualTo(betaBefore);
+        assertThat(sent(after, "alpha") - sent(before, "alpha")).isEqualTo(1);
+        assertThat(sent(after, "beta")).isEqualTo(sent(before, "beta"));
         assertThat(upstreamCalls(campaign, leadId)).isEqualTo(2);
     }
 
-    private static int remaining(Response response) {
-        return Integer.parseInt(response.header("RateLimit-Remaining"));
+    private static double sent(Metrics metrics, String consumer) {
+        return metrics.value("proxy_quota_sent_total", "consumer=\"" + consumer + "\"");
     }
 
     private static double delta(Metrics before, Metrics after, String... labels) {

@@ -35,6 +35,7 @@ class LendingTest {
         int granted = grants(governor, a, 200);
 
         assertThat(granted).as("100 less b's holdback, 10% of its 50").isEqualTo(95);
+        assertThat(governor.spentByConsumer().get("a")).as("sent, and of them lent").containsExactly(95, 45);
     }
 
     @Test

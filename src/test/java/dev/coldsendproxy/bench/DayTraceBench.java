@@ -1,0 +1,63 @@
+package dev.coldsendproxy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.coldsendproxy.quota.BudgetWaits;
+import dev.coldsendproxy.support.ManualTicker;
+import io.quarkus.test.common.http.TestHTTPResource;
+
+import jakarta.inject.Inject;
+
+/**
+ * The day-trace benchmark: replays one trace through the running proxy (its profile) on the
+ * manual clock against the {@link WindowedColdsend}, writes the report to
+ * {@code target/daytrace/<trace>.md} (and to {@code bench/results/} when {@code -Dbench.results}
+ * names that folder), and checks the key's limits held. Run with {@code bench/day-trace.sh}.
+ */
+public abstract class DayTraceBench {
+
+    @TestHTTPResource("/")
+    URI proxy;
+
+    @Inject
+    ManualTicker ticker;
+
+    @Inject
+    BudgetWaits waits;
+
+    WindowedColdsend coldsend;
+
+    /** Replays {@code trace} and reports; returns the report for further checks. */
+    protected TraceReport replay(Trace trace) throws IOException {
+        coldsend.reset();
+        long base = ticker.read();
+        coldsend.useClock(() -> ticker.read() - base);
+        long started = System.nanoTime();
+        TraceReport report = new TraceReport(trace);
+        new TraceReplay(proxy, ticker, waits).run(trace, report);
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        List<Long> received = coldsend.received();
+        OfflineBound.Result bound = OfflineBound.compute(trace, Traces.DEFAULT_TTL_MILLIS, TraceReport.PER_MINUTE,
+                TraceReport.PER_HOUR);
+        String markdown = report.render(received, coldsend.refused(), bound, seconds);
+        write(Path.of("target", "daytrace"), trace.name(), markdown);
+        String results = System.getProperty("bench.results");
+        if (results != null && !results.isBlank()) {
+            write(Path.of(results), "daytrace-" + trace.name(), markdown);
+        }
+        System.out.println(markdown);
+        assertThat(coldsend.refused()).as("requests Coldsend refused: the proxy went over a window").isZero();
+        return report;
+    }
+
+    private static void write(Path folder, String name, String markdown) throws IOException {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(name + ".md"), markdown);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.coldsendproxy.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.coldsendproxy.quota.BudgetWaits;
+import dev.coldsendproxy.support.ManualTicker;
+
+/**
+ * Replays a {@link Trace} through the running proxy on its manual clock: each ask is a real HTTP
+ * request with its consumer's key, answered by the real route, cache, quota and upstream client
+ * from the {@link WindowedColdsend}. Asks go one after another at their instant; an ask that
+ * waits for a budget unit (or joins a lead's pending load) is left pending while the clock moves
+ * on in steps of at most {@link #STEP}, the wait queue pumped after each step. Nothing here
+ * decides anything the proxy decides.
+ */
+final class TraceReplay {
+
+    private static final long STEP = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long PATIENCE = TimeUnit.SECONDS.toNanos(30);
+
+    private final URI proxy;
+    private final ManualTicker ticker;
+    private final BudgetWaits waits;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Pending> pending = new ArrayList<>();
+    private final Map<Integer, Pending> pendingByLead = new HashMap<>();
+    private long nowMillis;
+
+    TraceReplay(URI proxy, ManualTicker ticker, BudgetWaits waits) {
+        this.proxy = proxy;
+        this.ticker = ticker;
+        this.waits = waits;
+    }
+
+    /** Replays every ask of {@code trace}; {@code answered} is told each one's answer. */
+    void run(Trace trace, TraceReport report) {
+        for (Ask ask : trace.asks()) {
+            advanceTo(ask.atMillis());
+            collect();
+            Pending joined = pendingByLead.get(ask.lead());
+            CompletableFuture<HttpResponse<Void>> answer = send(ask);
+            if (joined != null) {
+                pending.add(new Pending(ask, answer, /* coalesced= */ true, false));
+                continue;
+            }
+            long queuedBefore = waits.queued();
+            long deadline = System.nanoTime() + PATIENCE;
+            while (!answer.isDone()) {
+                if (waits.queued() > queuedBefore) {
+                    Pending waiting = new Pending(ask, answer, false, /* waited= */ true);
+                    pending.add(waiting);
+                    pendingByLead.put(ask.lead(), waiting);
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no answer and no wait for " + ask);
+                }
+                LockSupport.parkNanos(20_000);
+            }
+            if (answer.isDone()) {
+                report.answered(ask, answer.join(), false, false);
+            }
+        }
+        while (!pending.isEmpty()) {
+            advanceTo(nowMillis + 100);
+            collect();
+        }
+        collectInto(report);
+    }
+
+    private final List<Pending> done = new ArrayList<>();
+
+    /** Moves the manual clock to {@code millis}, in steps of {@link #STEP} while asks wait, pumping the queue after each. */
+    private void advanceTo(long millis) {
+        while (nowMillis < millis) {
+            long step = pending.isEmpty() ? millis - nowMillis : Math.min(millis - nowMillis, STEP / 1_000_000);
+            ticker.advance(Duration.ofMillis(step));
+            nowMillis += step;
+            if (!pending.isEmpty()) {
+                waits.pump().await().atMost(Duration.ofNanos(PATIENCE));
+                settle();
+                collect();
+            }
+        }
+    }
+
+    /** Waits until every pending leader has its answer or is still queued for a unit. */
+    private void settle() {
+        long deadline = System.nanoTime() + PATIENCE;
+        while (true) {
+            long leadersWaiting = pending.stream().filter(p -> !p.coalesced && !p.answer.isDone()).count();
+            if (leadersWaiting <= waits.waiting()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(leadersWaiting + " waiting asks, " + waits.waiting() + " queued");
+            }
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    private void collect() {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext();) {
+            Pending each = it.next();
+            if (each.answer.isDone()) {
+                it.remove();
+                done.add(each);
+                pendingByLead.remove(each.ask.lead(), each);
+            }
+        }
+    }
+
+    /** Hands the answers of asks that were pending to the report (in the order they ended). */
+    private void collectInto(TraceReport report) {
+        for (Pending each : done) {
+            report.answered(each.ask, each.answer.join(), each.coalesced, each.waited);
+        }
+        done.clear();
+    }
+
+    private CompletableFuture<HttpResponse<Void>> send(Ask ask) {
+        HttpRequest request = HttpRequest.newBuilder(proxy.resolve("/api/public/v1/campaigns/" + Trace.CAMPAIGN
+                + "/leads/" + Trace.leadId(ask.lead())))
+                .header("X-API-Key", DayTraceProfile.key(ask.consumer()))
+                .timeout(Duration.ofSeconds(60))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** An ask whose answer was not there when the replay moved on. */
+    private record Pending(Ask ask, CompletableFuture<HttpResponse<Void>> answer, boolean coalesced, boolean waited) {
+    }
+}
