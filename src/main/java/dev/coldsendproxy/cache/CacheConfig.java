@@ -41,6 +41,14 @@ public interface CacheConfig {
     @WithDefault("false")
     boolean refreshAhead();
 
+    /**
+     * How often budget that would otherwise go unused refreshes the most-asked leads shortly
+     * before they expire (within the next 5 s, or a tenth of the TTL if longer), so their askers
+     * keep getting fresh hits. Never spent below what cold misses need; 0 turns it off. Default 1s.
+     */
+    @WithDefault("1s")
+    Duration hotRefreshInterval();
+
     /** Upper bound of cached body bytes (plus a small per-entry overhead). Default 64 MiB. */
     @WithDefault("67108864")
     long maxBytes();

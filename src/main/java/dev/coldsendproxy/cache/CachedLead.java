@@ -17,6 +17,12 @@ public final class CachedLead {
     private final byte[] body;
     private final long fetchedAtNanos;
     private final String etag;
+    /**
+     * Asks this copy answered, counted without a fence (lost updates only make it approximate) so
+     * that a hit stays free of contended writes' costs beyond one plain store: how the spare-budget
+     * refresh finds the most-asked leads.
+     */
+    private int asks;
 
     CachedLead(int status, byte[] body, long fetchedAtNanos) {
         this.status = status;
@@ -38,6 +44,16 @@ public final class CachedLead {
     /** Ticker time at which the upstream answered. */
     public long fetchedAtNanos() {
         return fetchedAtNanos;
+    }
+
+    /** Counts one ask answered with this copy. */
+    public void asked() {
+        asks++;
+    }
+
+    /** Asks this copy answered (approximate). */
+    public int asks() {
+        return asks;
     }
 
     /** Strong validator for {@code ETag}/{@code If-None-Match}: a digest of the body, quoted. */

@@ -14,6 +14,7 @@ import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.BudgetWaits;
 import dev.coldsendproxy.quota.QuotaGates;
 import dev.coldsendproxy.quota.QuotaGovernor;
+import dev.coldsendproxy.upstream.AttemptGate;
 import dev.coldsendproxy.upstream.ColdsendClient;
 import io.smallrye.mutiny.Uni;
 
@@ -58,7 +59,11 @@ public class LeadService {
     /** The stored answer if it is fresh enough for the caller, else null: the allocation-free fast path of the route. */
     CachedLead freshOrNull(LeadKey key, RequestDirectives asked, long now) {
         CachedLead stored = cache.peek(key);
-        return stored != null && freshEnough(stored, asked, now) ? stored : null;
+        if (stored != null && freshEnough(stored, asked, now)) {
+            stored.asked();
+            return stored;
+        }
+        return null;
     }
 
     /** Whether {@code stored} is fresh at {@code now} within the caller's {@code max-age} and {@code min-fresh}. */
@@ -148,7 +153,33 @@ public class LeadService {
         return source == TieredLoader.Source.SHARED ? CacheOutcome.HIT : CacheOutcome.MISS;
     }
 
+    /**
+     * Refreshes {@code stored} (fresh, about to expire) paid from budget that would otherwise go
+     * unused ({@link QuotaGates#forSpare()}); nothing happens when no such unit is free. Joins a
+     * load already running for the lead.
+     */
+    void refreshWithSpare(LeadKey key, CachedLead stored, AttemptGate spare) {
+        String requestId = RequestIds.acceptOrCreate(null);
+        cache.load(key, stored, () -> tiers.load(key, /* skipShared= */ false, () -> upstream.fetchLead(key.campaignId(),
+                key.leadId(), requestId, spare).map(answer -> new Fetched(answer.status(), answer.body())))
+                .map(TieredLoader.Loaded::fetched)
+                .subscribeAsCompletionStage());
+    }
+
+    /** The stored copies with their keys, for the spare-budget refresh to pick from. */
+    Iterable<java.util.Map.Entry<LeadKey, CachedLead>> stored() {
+        return cache.caffeine().asMap().entrySet();
+    }
+
+    /** Nanoseconds {@code lead} stays fresh from {@code now}; negative once stale. */
+    long freshFor(CachedLead lead, long now) {
+        return cache.freshFor(lead, now);
+    }
+
     private LeadReply reply(CachedLead lead, CacheOutcome outcome) {
+        if (outcome == CacheOutcome.HIT || outcome == CacheOutcome.STALE) {
+            lead.asked();
+        }
         return new LeadReply(lead, outcome, cache.ageSeconds(lead));
     }
 }

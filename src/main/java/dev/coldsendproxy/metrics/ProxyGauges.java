@@ -49,6 +49,10 @@ class ProxyGauges {
                     .tag("consumer", consumer).register(registry);
         });
 
+        FunctionCounter.builder("proxy.quota.spare.refreshes", quota, QuotaGovernor::spareSent)
+                .description("Refreshes of the most-asked leads paid from budget that would otherwise go unused")
+                .register(registry);
+
         for (CircuitBreakerState state : CircuitBreakerState.values()) {
             Gauge.builder("proxy.upstream.circuit.state", upstream, client -> client.breakerState() == state ? 1 : 0)
                     .description("1 for the Coldsend circuit breaker's current state, 0 for the others")

@@ -48,6 +48,28 @@ public class QuotaGates {
                 .replaceWith(new Prepaid(gate));
     }
 
+    /**
+     * The gate of a refresh paid from spare budget ({@link QuotaGovernor#tryAcquireSpare()}), or
+     * null with the Redis tier on: spare budget is judged per replica, and there it is not spent.
+     */
+    public AttemptGate forSpare() {
+        if (cluster.enabled()) {
+            return null;
+        }
+        return new AttemptGate() {
+            @Override
+            public Uni<Void> beforeAttempt() {
+                return QuotaGate.refusedOrVoid(governor.tryAcquireSpare());
+            }
+
+            @Override
+            public void afterAnswer(int status, RateLimitHeaders headers) {
+                governor.observe(status, headers.limit(), headers.remaining(), headers.resetEpochSeconds(),
+                        headers.retryAfterSeconds());
+            }
+        };
+    }
+
     /** A gate whose first attempt was paid for while the call was admitted; later attempts pay as usual. */
     private static final class Prepaid implements AttemptGate {
         private final AttemptGate gate;

@@ -44,6 +44,10 @@ public class QuotaGovernor {
     private final SlidingLog coldHour;
     private final double holdback;
     private final ConcurrentHashMap<String, ConsumerWindows> shares = new ConcurrentHashMap<>();
+    /** The asker of spare-budget refreshes: background priority, no guarantee of its own. */
+    private static final ConsumerWindows SPARE = new ConsumerWindows(
+            new Consumer("spare-refresh", 0, Consumer.NO_MAX_STALE, dev.coldsendproxy.consumer.Priority.BACKGROUND), 1, 1);
+    private volatile long spareSent;
 
     private long holdUntil = Long.MIN_VALUE;
     private String holdReason = "";
@@ -278,6 +282,66 @@ public class QuotaGovernor {
             return true;
         }
         return low(minute.remaining(now, minuteLimit()), hour.remaining(now, hourLimit()));
+    }
+
+    /**
+     * Units that would otherwise go unused now: in the tighter window, what is left (across
+     * replicas, and by Coldsend's count) beyond what cold leads asked for in the last such window
+     * and beyond the low-budget ratio of it; 0 while Coldsend asks the key to wait.
+     */
+    public synchronized int spareUnits() {
+        long now = ticker.read();
+        if (now < holdUntil || (upstreamRemaining == 0 && now < upstreamResetAt)) {
+            return 0;
+        }
+        int minuteLeft = minute.remaining(now, minuteLimit());
+        int hourLeft = hour.remaining(now, hourLimit());
+        SharedView view = shared;
+        if (view != null && view.valid(now)) {
+            if (now < view.holdUntil()) {
+                return 0;
+            }
+            minuteLeft = Math.min(minuteLeft, view.minuteLeft());
+            hourLeft = Math.min(hourLeft, view.hourLeft());
+        }
+        double minuteSpare = minuteLeft - Math.max(lowBudgetRatio * minuteLimit(), coldMinute.count(now));
+        double hourSpare = hourLeft - Math.max(lowBudgetRatio * hourLimit(), coldHour.count(now));
+        return (int) Math.max(0, Math.floor(Math.min(minuteSpare, hourSpare)));
+    }
+
+    /**
+     * One request paid from {@link #spareUnits() spare} budget (a refresh of a hot lead): granted
+     * only when a spare unit exists and, like a background borrower's, it leaves every consumer's
+     * holdback, claims and critical guarantee untouched. Counted in the key's windows only.
+     */
+    public synchronized Grant tryAcquireSpare() {
+        long now = ticker.read();
+        if (spareUnits() <= 0) {
+            return Grant.refused("no spare budget", Units.MINUTE);
+        }
+        ConsumerWindows spare = SPARE;
+        int minuteRoom = minuteLimit();
+        int hourRoom = hourLimit();
+        for (ConsumerWindows each : shares.values()) {
+            minuteRoom -= each.guardedFrom(spare, true, each.minute.count(now), minuteLimit(), holdback, now);
+            hourRoom -= each.guardedFrom(spare, true, each.hour.count(now), hourLimit(), holdback, now);
+        }
+        if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom) {
+            return Grant.refused("no spare budget", Math.max(minute.waitNanos(now, minuteRoom), hour.waitNanos(now, hourRoom)));
+        }
+        minute.record(now);
+        hour.record(now);
+        spareSent++;
+        shares.values().forEach(each -> each.view = null);
+        if (upstreamRemaining > 0) {
+            upstreamRemaining--;
+        }
+        return Grant.GRANTED;
+    }
+
+    /** Requests sent from spare budget, for metrics. */
+    public long spareSent() {
+        return spareSent;
     }
 
     private boolean low(int minuteLeft, int hourLeft) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.coldsendproxy.lead.HotRefresh;
 import dev.coldsendproxy.quota.BudgetWaits;
 import dev.coldsendproxy.support.ManualTicker;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -31,6 +32,9 @@ public abstract class DayTraceBench {
     @Inject
     BudgetWaits waits;
 
+    @Inject
+    HotRefresh hotRefresh;
+
     WindowedColdsend coldsend;
 
     /** Replays {@code trace} and reports; returns the report for further checks. */
@@ -40,12 +44,14 @@ public abstract class DayTraceBench {
         coldsend.useClock(() -> ticker.read() - base);
         long started = System.nanoTime();
         TraceReport report = new TraceReport(trace);
-        new TraceReplay(proxy, ticker, waits).run(trace, report);
+        TraceReplay replay = new TraceReplay(proxy, ticker, waits, hotRefresh);
+        replay.run(trace, report);
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         List<Long> received = coldsend.received();
         OfflineBound.Result bound = OfflineBound.compute(trace, Traces.DEFAULT_TTL_MILLIS, TraceReport.PER_MINUTE,
                 TraceReport.PER_HOUR);
-        String markdown = report.render(received, coldsend.refused(), bound, seconds);
+        String markdown = report.render(received, coldsend.refused(), bound, seconds)
+                + "Refreshes of hot leads paid from spare budget: " + replay.refreshes() + ".\n";
         write(Path.of("target", "daytrace"), trace.name(), markdown);
         String results = System.getProperty("bench.results");
         if (results != null && !results.isBlank()) {

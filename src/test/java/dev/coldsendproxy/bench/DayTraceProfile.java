@@ -26,6 +26,8 @@ public abstract class DayTraceProfile implements QuarkusTestProfile {
         config.put("coldsend.quota.per-hour", "1000");
         config.put("proxy.auth.mode", "keys");
         config.put("quarkus.log.console.json.enabled", "true");
+        // The replay runs the spare-budget refresh's rounds itself, once a second of its own clock.
+        config.put("proxy.cache.hot-refresh-interval", "0s");
         trace().consumers().forEach((name, profile) -> {
             String prefix = "proxy.consumers." + name + ".";
             config.put(prefix + "key-sha256", sha256(key(name)));

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.coldsendproxy.lead.HotRefresh;
 import dev.coldsendproxy.quota.BudgetWaits;
 import dev.coldsendproxy.support.ManualTicker;
 
@@ -33,15 +34,23 @@ final class TraceReplay {
     private final URI proxy;
     private final ManualTicker ticker;
     private final BudgetWaits waits;
+    private final HotRefresh hotRefresh;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Pending> pending = new ArrayList<>();
     private final Map<Integer, Pending> pendingByLead = new HashMap<>();
     private long nowMillis;
+    private long refreshes;
 
-    TraceReplay(URI proxy, ManualTicker ticker, BudgetWaits waits) {
+    /** Spare-budget refreshes started during the replay. */
+    long refreshes() {
+        return refreshes;
+    }
+
+    TraceReplay(URI proxy, ManualTicker ticker, BudgetWaits waits, HotRefresh hotRefresh) {
         this.proxy = proxy;
         this.ticker = ticker;
         this.waits = waits;
+        this.hotRefresh = hotRefresh;
     }
 
     /** Replays every ask of {@code trace}; {@code answered} is told each one's answer. */
@@ -82,12 +91,23 @@ final class TraceReplay {
 
     private final List<Pending> done = new ArrayList<>();
 
-    /** Moves the manual clock to {@code millis}, in steps of {@link #STEP} while asks wait, pumping the queue after each. */
+    /**
+     * Moves the manual clock to {@code millis}, in steps of {@link #STEP} while asks wait, pumping
+     * the queue after each; at each whole second on the way, a round of the spare-budget refresh,
+     * as its 1 s timer would run (the replay's profile turns that timer off).
+     */
     private void advanceTo(long millis) {
         while (nowMillis < millis) {
-            long step = pending.isEmpty() ? millis - nowMillis : Math.min(millis - nowMillis, STEP / 1_000_000);
+            long nextSecond = (nowMillis / 1000 + 1) * 1000;
+            long step = Math.min(millis, nextSecond) - nowMillis;
+            if (!pending.isEmpty()) {
+                step = Math.min(step, STEP / 1_000_000);
+            }
             ticker.advance(Duration.ofMillis(step));
             nowMillis += step;
+            if (nowMillis % 1000 == 0) {
+                refreshes += hotRefresh.round();
+            }
             if (!pending.isEmpty()) {
                 waits.pump().await().atMost(Duration.ofNanos(PATIENCE));
                 settle();

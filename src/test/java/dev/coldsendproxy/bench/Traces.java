@@ -86,8 +86,8 @@ public final class Traces {
         }
         asks.sort(Comparator.comparingLong(Ask::atMillis)); // stable: critical first on ties
         Map<String, Profile> consumers = Map.of(
-                "critical", new Profile(0.2, "critical", DEFAULT_MAX_STALE_MILLIS),
-                "background", new Profile(0.8, "background", DEFAULT_MAX_STALE_MILLIS));
+                "critical", new Profile(0.35, "critical", DEFAULT_MAX_STALE_MILLIS),
+                "background", new Profile(0.65, "background", DEFAULT_MAX_STALE_MILLIS));
         return new Trace("c-critical-beside-bulk", "2h: critical 10/min Zipf(500,1.0), "
                 + "background 5/s uniform over 100000 leads", 2 * HOUR_MILLIS, asks, consumers);
     }

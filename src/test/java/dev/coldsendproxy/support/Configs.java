@@ -40,6 +40,11 @@ public final class Configs {
             }
 
             @Override
+            public Duration hotRefreshInterval() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
             public long maxBytes() {
                 return maxBytes;
             }
