@@ -6,20 +6,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.consumer.ConsumerRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import io.quarkus.runtime.ShutdownEvent;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Counts lead requests by outcome and consumer, times Coldsend's answers by status class, and
- * writes one access line per lead request. Meters are resolved once (per consumer, at start-up
+ * queues one access line per lead request for a writer thread off the event loop ({@link AccessLines}). Meters are resolved once (per consumer, at start-up
  * for the configured ones) so that a cache hit pays one map lookup and an increment, never a
  * registry lookup or a tag list.
  */
@@ -41,9 +44,14 @@ public class LeadTelemetry {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter[]> requests = new ConcurrentHashMap<>();
     private final Timer[] upstream = new Timer[STATUS_CLASSES.length];
+    private final AccessLines lines;
 
-    LeadTelemetry(MeterRegistry registry, ConsumerRegistry consumers) {
+    LeadTelemetry(MeterRegistry registry, ConsumerRegistry consumers, AccessLogConfig config) {
         this.registry = registry;
+        this.lines = new AccessLines(ACCESS, ROUTE, config.queue());
+        FunctionCounter.builder("proxy.access.lines.dropped", lines, AccessLines::dropped)
+                .description("Access lines dropped because the log sink fell behind and the queue was full")
+                .register(registry);
         for (Consumer consumer : consumers.consumers()) {
             counters(consumer.name());
         }
@@ -98,58 +106,19 @@ public class LeadTelemetry {
         return counters;
     }
 
-    /**
-     * Writes the access line: the fields go into the MDC (separate JSON fields in production) and,
-     * as {@code key=value} pairs, into the message (readable in plain dev/test logs).
-     */
-    private static void access(String requestId, String consumer, LeadKey key, String outcome, int status,
+    /** Hands the access line to the writer thread ({@link AccessLines}); never blocks the caller. */
+    private void access(String requestId, String consumer, LeadKey key, String outcome, int status,
             int upstreamStatus, long startNanos) {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
-        String duration = millis(System.nanoTime() - startNanos);
-        String upstreamValue = upstreamStatus == RequestTrace.NO_UPSTREAM_STATUS ? "-" : Integer.toString(upstreamStatus);
-        String campaignId = key == null ? "-" : key.campaignId();
-        String leadId = key == null ? "-" : key.leadId();
-        MDC.put("request_id", requestId);
-        MDC.put("consumer", consumer);
-        MDC.put("route", ROUTE);
-        MDC.put("campaign_id", campaignId);
-        MDC.put("lead_id", leadId);
-        MDC.put("outcome", outcome);
-        MDC.put("status", Integer.toString(status));
-        MDC.put("upstream_status", upstreamValue);
-        MDC.put("duration_ms", duration);
-        try {
-            ACCESS.info(new StringBuilder(256)
-                    .append("request_id=").append(requestId)
-                    .append(" consumer=").append(consumer)
-                    .append(" route=\"").append(ROUTE).append('"')
-                    .append(" campaign_id=").append(campaignId)
-                    .append(" lead_id=").append(leadId)
-                    .append(" outcome=").append(outcome)
-                    .append(" status=").append(status)
-                    .append(" upstream_status=").append(upstreamValue)
-                    .append(" duration_ms=").append(duration)
-                    .toString());
-        } finally {
-            MDC.remove("request_id");
-            MDC.remove("consumer");
-            MDC.remove("route");
-            MDC.remove("campaign_id");
-            MDC.remove("lead_id");
-            MDC.remove("outcome");
-            MDC.remove("status");
-            MDC.remove("upstream_status");
-            MDC.remove("duration_ms");
-        }
+        lines.offer(new AccessLines.Line(requestId, consumer, key == null ? "-" : key.campaignId(),
+                key == null ? "-" : key.leadId(), outcome, status, upstreamStatus, System.nanoTime() - startNanos));
     }
 
-    /** Milliseconds with three decimals, without String.format. */
-    private static String millis(long nanos) {
-        long micros = Math.max(0, nanos / 1_000);
-        long fraction = micros % 1_000;
-        return (micros / 1_000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+    /** Writes every access line still queued, before the process exits. */
+    void flush(@Observes ShutdownEvent event) {
+        lines.close();
     }
 
     private static String[] outcomeTags() {

@@ -5,7 +5,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -99,7 +101,10 @@ class AccessLogTest extends ProxyTestBase {
                 .header("X-Request-Id", "req-400");
     }
 
+    /** The request's access lines, once its line arrived: they are written by a thread of their own. */
     private static List<String> accessLines(CapturedLogs logs, String requestId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                .anyMatch(line -> line.contains("request_id=" + requestId + " ")));
         return logs.lines().stream()
                 .filter(line -> line.contains(LeadTelemetry.ACCESS_CATEGORY) && line.contains("request_id=" + requestId + " "))
                 .toList();

@@ -2,9 +2,11 @@ package dev.coldsendproxy.lead;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -44,6 +46,8 @@ class ConsumerTelemetryTest extends ProxyTestBase {
             given().header("X-API-Key", "wrong-key").header("X-Request-Id", "nobody-1").get(leadPath(campaign, leadId))
                     .then().statusCode(401);
 
+            // Access lines are written by a thread of their own: wait for the last one.
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream().anyMatch(line -> line.contains("nobody-1")));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
                     .contains("request_id=alpha-1 consumer=alpha", "outcome=miss"));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -24,6 +25,7 @@ import dev.coldsendproxy.cache.BenchCaches;
 import dev.coldsendproxy.cache.CachedLead;
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
+import dev.coldsendproxy.lead.BenchAccessLines;
 import dev.coldsendproxy.lead.BenchRoute;
 import dev.coldsendproxy.quota.BenchQuota;
 import dev.coldsendproxy.quota.QuotaGovernor;
@@ -40,7 +42,9 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  * <li>{@code lookupZipf}: the same over 10,000 leads asked for with Zipf(1.0) frequencies, fixed seed;</li>
  * <li>{@code hitHot}: the route's work for a hit on one lead, from the request path to the six
  * headers on a new Vert.x header map (as each response has);</li>
- * <li>{@code hitZipf}: the same over the Zipf sequence.</li>
+ * <li>{@code hitZipf}: the same over the Zipf sequence;</li>
+ * <li>{@code accessLine}: what the access line costs the event-loop thread (a record and one
+ * offer into the bounded queue; the writer thread formats and logs it elsewhere).</li>
  * </ul>
  *
  * Run with {@code bench/jmh/run.sh} (add {@code -prof gc} to see bytes allocated per hit).
@@ -65,8 +69,11 @@ public class HitPathBenchmark {
     int[] zipf;
     int next;
 
+    BenchAccessLines accessLines;
+
     @Setup(Level.Trial)
     public void setUp() {
+        accessLines = new BenchAccessLines(16_384);
         Ticker ticker = Ticker.systemTicker();
         cache = BenchCaches.leadCache(ticker);
         quota = BenchQuota.governor(ticker);
@@ -139,5 +146,16 @@ public class HitPathBenchmark {
             json.append('x');
         }
         return json.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The access line's cost on the request's thread. */
+    @Benchmark
+    public boolean accessLine() {
+        return accessLines.offer("req-1", hotKey.campaignId(), hotKey.leadId(), System.nanoTime());
+    }
+
+    @TearDown(Level.Trial)
+    public void closeAccessLines() {
+        accessLines.close();
     }
 }

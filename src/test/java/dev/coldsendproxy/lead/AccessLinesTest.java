@@ -1,0 +1,114 @@
+package dev.coldsendproxy.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.jboss.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The access lines' writer off the event loop, against a sink the test holds: a slow sink fills
+ * the bounded queue and further lines are dropped and counted without blocking the caller; lines
+ * still queued when it closes are written before close returns.
+ */
+class AccessLinesTest {
+
+    private static final String CATEGORY = "dev.coldsendproxy.access.test";
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private final Sink sink = new Sink();
+    private final java.util.logging.Logger jul = java.util.logging.Logger.getLogger(CATEGORY);
+
+    @AfterEach
+    void detach() {
+        sink.release.countDown();
+        jul.removeHandler(sink);
+    }
+
+    @Test
+    void dropsAndCountsLinesWhenTheSinkFallsBehindWithoutBlockingTheCaller() throws InterruptedException {
+        AccessLines lines = open(4);
+        lines.offer(line("first"));
+        assertThat(sink.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the writer is stuck in the sink").isTrue();
+
+        long started = System.nanoTime();
+        int taken = 0;
+        for (int i = 0; i < 20; i++) {
+            taken += lines.offer(line("queued-" + i)) ? 1 : 0;
+        }
+        long took = System.nanoTime() - started;
+
+        assertThat(taken).as("the queue's bound").isEqualTo(4);
+        assertThat(lines.dropped()).isEqualTo(16);
+        assertThat(took).as("nothing waited for the sink (the sink holds for %s)", PATIENCE)
+                .isLessThan(PATIENCE.toNanos() / 2);
+        sink.release.countDown();
+        await().atMost(PATIENCE).until(() -> sink.messages.size() == 5);
+        lines.close();
+    }
+
+    @Test
+    void writesEveryQueuedLineBeforeCloseReturns() throws InterruptedException {
+        AccessLines lines = open(64);
+        lines.offer(line("first"));
+        assertThat(sink.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 30; i++) {
+            lines.offer(line("queued-" + i));
+        }
+
+        sink.release.countDown();
+        lines.close();
+
+        assertThat(sink.messages).hasSize(31);
+        assertThat(sink.messages.get(30)).contains("request_id=queued-29");
+        assertThat(lines.offer(line("after-close"))).as("written inline once the writer is gone").isTrue();
+        assertThat(sink.messages).hasSize(32);
+    }
+
+    private AccessLines open(int capacity) {
+        jul.addHandler(sink);
+        jul.setLevel(Level.ALL);
+        return new AccessLines(Logger.getLogger(CATEGORY), "GET /test", capacity);
+    }
+
+    private static AccessLines.Line line(String id) {
+        return new AccessLines.Line(id, "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
+    }
+
+    /** Holds the writer in its first line until released, then records every message. */
+    private static final class Sink extends Handler {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> messages = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(LogRecord record) {
+            entered.countDown();
+            try {
+                release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            messages.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
