@@ -1,9 +1,6 @@
 package dev.coldsendproxy.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,12 +27,14 @@ final class TraceReplay {
 
     private static final long STEP = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long PATIENCE = TimeUnit.SECONDS.toNanos(30);
+    /** Sockets, and so asks that may wait at once: more than the proxy's queue ever holds in a replay. */
+    private static final int WORKERS = 512;
 
     private final URI proxy;
     private final ManualTicker ticker;
     private final BudgetWaits waits;
     private final HotRefresh hotRefresh;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final RawHttp http;
     private final List<Pending> pending = new ArrayList<>();
     private final Map<Integer, Pending> pendingByLead = new HashMap<>();
     private long nowMillis;
@@ -51,6 +50,7 @@ final class TraceReplay {
         this.ticker = ticker;
         this.waits = waits;
         this.hotRefresh = hotRefresh;
+        this.http = new RawHttp(proxy.getHost(), proxy.getPort(), WORKERS);
     }
 
     /** Replays every ask of {@code trace}; {@code answered} is told each one's answer. */
@@ -59,7 +59,7 @@ final class TraceReplay {
             advanceTo(ask.atMillis());
             collect();
             Pending joined = pendingByLead.get(ask.lead());
-            CompletableFuture<HttpResponse<Void>> answer = send(ask);
+            CompletableFuture<RawHttp.Answer> answer = send(ask);
             if (joined != null) {
                 pending.add(new Pending(ask, answer, /* coalesced= */ true, false));
                 continue;
@@ -87,6 +87,7 @@ final class TraceReplay {
             collect();
         }
         collectInto(report);
+        http.close();
     }
 
     private final List<Pending> done = new ArrayList<>();
@@ -150,16 +151,12 @@ final class TraceReplay {
         done.clear();
     }
 
-    private CompletableFuture<HttpResponse<Void>> send(Ask ask) {
-        HttpRequest request = HttpRequest.newBuilder(proxy.resolve("/api/public/v1/campaigns/" + Trace.CAMPAIGN
-                + "/leads/" + Trace.leadId(ask.lead())))
-                .header("X-API-Key", DayTraceProfile.key(ask.consumer()))
-                .timeout(Duration.ofSeconds(60))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+    private CompletableFuture<RawHttp.Answer> send(Ask ask) {
+        return http.get("/api/public/v1/campaigns/" + Trace.CAMPAIGN + "/leads/" + Trace.leadId(ask.lead()),
+                DayTraceProfile.key(ask.consumer()));
     }
 
     /** An ask whose answer was not there when the replay moved on. */
-    private record Pending(Ask ask, CompletableFuture<HttpResponse<Void>> answer, boolean coalesced, boolean waited) {
+    private record Pending(Ask ask, CompletableFuture<RawHttp.Answer> answer, boolean coalesced, boolean waited) {
     }
 }

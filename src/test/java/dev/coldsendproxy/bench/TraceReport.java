@@ -1,6 +1,5 @@
 package dev.coldsendproxy.bench;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,15 +35,15 @@ final class TraceReport {
     }
 
     /** One ask's answer. */
-    void answered(Ask ask, HttpResponse<Void> answer, boolean coalesced, boolean waited) {
+    void answered(Ask ask, RawHttp.Answer answer, boolean coalesced, boolean waited) {
         Tally tally = tallies.get(ask.consumer());
         int hour = (int) (ask.atMillis() / 3_600_000);
         activeByHour.computeIfAbsent(hour, h -> new java.util.HashSet<>()).add(ask.consumer());
         tally.asks++;
         tally.waited += waited ? 1 : 0;
-        int status = answer.statusCode();
+        int status = answer.status();
         if (status == 200) {
-            String cache = answer.headers().firstValue("X-Cache").orElse("");
+            String cache = answer.cache();
             switch (cache) {
                 case "HIT" -> tally.fresh++;
                 case "STALE" -> {
@@ -59,7 +58,7 @@ final class TraceReport {
                     }
                 }
             }
-            tally.ages.add(Integer.parseInt(answer.headers().firstValue("Age").orElse("0")));
+            tally.ages.add(answer.age());
         } else if (status == 429) {
             tally.refused++;
             shortHours.put(hour, true);
