@@ -59,12 +59,12 @@ final class TraceReplay {
             advanceTo(ask.atMillis());
             collect();
             Pending joined = pendingByLead.get(ask.lead());
+            long queuedBefore = waits.queued(); // before sending: the ask may be queued before this thread looks
             CompletableFuture<RawHttp.Answer> answer = send(ask);
             if (joined != null) {
                 pending.add(new Pending(ask, answer, /* coalesced= */ true, false));
                 continue;
             }
-            long queuedBefore = waits.queued();
             long deadline = System.nanoTime() + PATIENCE;
             while (!answer.isDone()) {
                 if (waits.queued() > queuedBefore) {
