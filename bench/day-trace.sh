@@ -3,9 +3,11 @@
 # tolerance and with day-old answers accepted, (b) demand at 100x the budget, (c) a critical
 # consumer beside a background bulk job, each through the running proxy on a manual clock against
 # a simulated Coldsend that enforces both sliding windows. Reports go to bench/results/daytrace-*.md.
-# Usage: bench/day-trace.sh [test-class-pattern]   (default: every DayTrace*Bench; about an hour on 2 cores)
+# Usage: bench/day-trace.sh [test-class-pattern [hours]]   (default: every DayTrace*Bench, whole traces;
+# about an hour on 2 idle cores). With hours, only the first hours of each trace are replayed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pattern="${1:-DayTrace*Bench}"
+hours="${2:-}"
 ./mvnw -B -ntp test -Dtest="$pattern" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dsurefire.redirectTestOutputToFile=true -Dbench.results="$PWD/bench/results"
+    -Dmaven.test.redirectTestOutputToFile=true -Dbench.results="$PWD/bench/results" ${hours:+-Dbench.hours=$hours}

@@ -19,7 +19,8 @@ import jakarta.inject.Inject;
  * The day-trace benchmark: replays one trace through the running proxy (its profile) on the
  * manual clock against the {@link WindowedColdsend}, writes the report to
  * {@code target/daytrace/<trace>.md} (and to {@code bench/results/} when {@code -Dbench.results}
- * names that folder), and checks the key's limits held. Run with {@code bench/day-trace.sh}.
+ * names that folder), and checks the key's limits held. Run with {@code bench/day-trace.sh};
+ * {@code -Dbench.hours=N} replays the first N hours of each trace only.
  */
 public abstract class DayTraceBench {
 
@@ -38,7 +39,10 @@ public abstract class DayTraceBench {
     WindowedColdsend coldsend;
 
     /** Replays {@code trace} and reports; returns the report for further checks. */
-    protected TraceReport replay(Trace trace) throws IOException {
+    protected TraceReport replay(Trace whole) throws IOException {
+        // -Dbench.hours=N replays only the first N hours of each trace (a quicker, documented cut).
+        long hours = Long.getLong("bench.hours", Long.MAX_VALUE / 3_600_000L);
+        Trace trace = whole.firstHours(hours);
         coldsend.reset();
         long base = ticker.read();
         coldsend.useClock(() -> ticker.read() - base);

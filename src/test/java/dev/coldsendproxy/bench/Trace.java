@@ -32,4 +32,14 @@ public record Trace(
         }
         return profile.maxStaleMillis();
     }
+
+    /** The first {@code hours} of this trace (all of it when it is shorter), for a quicker replay. */
+    public Trace firstHours(long hours) {
+        long end = Math.min(durationMillis, hours * 3_600_000L);
+        if (end == durationMillis) {
+            return this;
+        }
+        return new Trace(name + "-first-" + hours + "h", description + "; its first " + hours + " h only", end,
+                asks.stream().filter(ask -> ask.atMillis() < end).toList(), consumers);
+    }
 }
