@@ -224,8 +224,12 @@ public class QuotaGovernor {
     /** Counts one ask for a lead with no copy at all, as demand refreshes must leave room for. */
     public synchronized void coldAsk() {
         long now = ticker.read();
+        // The hour counts at most a minute's limit of cold asks per minute: a burst beyond what the
+        // minute window can serve is no demand the hour's units could meet, so it reserves none of them.
+        if (coldMinute.count(now) < minuteLimit()) {
+            coldHour.recordSaturating(now);
+        }
         coldMinute.recordSaturating(now);
-        coldHour.recordSaturating(now);
     }
 
     /**
@@ -268,6 +272,7 @@ public class QuotaGovernor {
      * leads with no answer at all: Coldsend asked the key to wait, or in either window the units
      * left (across replicas with the Redis tier, and by Coldsend's own count) are fewer than what
      * cold leads asked for in the last such window, and never fewer than the low-budget ratio of it.
+     * The hour counts at most the minute's limit of cold asks in any minute (what it could serve).
      */
     public synchronized boolean budgetLow() {
         long now = ticker.read();

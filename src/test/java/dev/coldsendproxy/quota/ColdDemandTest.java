@@ -67,6 +67,26 @@ class ColdDemandTest {
     }
 
     @Test
+    void countsNoMoreColdAsksInTheHourThanAMinuteCouldServe() {
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(100, 1_000), now::get);
+        for (int burst = 0; burst < 4; burst++) {
+            for (int i = 0; i < 300; i++) {
+                governor.coldAsk(); // a sync job asks for 300 leads at once, every 15 minutes
+            }
+            advance(Duration.ofMinutes(15));
+        }
+        for (int i = 0; i < 500; i++) {
+            governor.tryAcquire("billing", 1.0, /* cold= */ false);
+            if (i % 90 == 89) {
+                advance(Duration.ofSeconds(61));
+            }
+        }
+
+        assertThat(governor.budgetLow()).as("500 left in the hour; the bursts asked 1200, a minute serves 100 of each")
+                .isFalse();
+    }
+
+    @Test
     void refreshesCountNoDemand() {
         QuotaGovernor governor = new QuotaGovernor(Configs.quota(100, 10_000), now::get);
         for (int i = 0; i < 70; i++) {
