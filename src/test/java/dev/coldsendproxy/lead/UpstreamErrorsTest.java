@@ -18,17 +18,14 @@ import dev.coldsendproxy.support.ProxyTestBase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import dev.coldsendproxy.upstream.ColdsendConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.restassured.response.Response;
-
-import jakarta.inject.Inject;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** What callers get when Coldsend does not give a lead: a clear JSON answer, never a 500 or a trace. */
 @QuarkusTest
 @WithTestResource(ColdsendStubResource.class)
 class UpstreamErrorsTest extends ProxyTestBase {
-
-    @Inject
-    ColdsendConfig coldsendConfig;
 
     @ParameterizedTest
     @ValueSource(ints = { 401, 403 })
@@ -67,13 +64,19 @@ class UpstreamErrorsTest extends ProxyTestBase {
     }
 
     /**
-     * The defaults themselves; what they do is proven with shortened values (FaultInjectionTest,
-     * AbandonedAttemptsTest), rather than by waiting out five real seconds here.
+     * The production defaults themselves (tests run with more room, see application.properties); what
+     * they do is proven with shortened values (FaultInjectionTest, AbandonedAttemptsTest) and, once, as
+     * they are (DefaultTimingsOnTheWireTest), rather than by waiting out five real seconds here.
      */
     @Test
     void defaultsToTwoSecondAttemptsWithinAFiveSecondDeadline() {
-        assertThat(coldsendConfig.http().attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(coldsendConfig.http().deadline()).isEqualTo(Duration.ofSeconds(5));
+        ColdsendConfig defaults = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 100, new DurationConverter()).withMapping(ColdsendConfig.class).build()
+                .getConfigMapping(ColdsendConfig.class);
+
+        assertThat(defaults.http().attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.http().deadline()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.http().idleTimeout()).isLessThanOrEqualTo(defaults.http().attemptTimeout());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -17,14 +18,26 @@ import dev.coldsendproxy.support.ConcurrentGets;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * Issue 16's own case, with the production timings: 40 callers while Coldsend hangs (2 s attempts,
  * two retries, a 5 s deadline, a bulkhead of 16) once put 24 requests on the wire at once.
  */
 @QuarkusTest
+@TestProfile(DefaultTimingsOnTheWireTest.ProductionTimings.class)
 @WithTestResource(WireCountingColdsend.class)
 class DefaultTimingsOnTheWireTest {
+
+    /** The production values, which the test configuration otherwise loosens for slow machines. */
+    public static class ProductionTimings implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coldsend.http.attempt-timeout", "2s", "coldsend.http.idle-timeout", "2s",
+                    "coldsend.http.deadline", "5s");
+        }
+    }
 
     @TestHTTPResource("/")
     URI proxy;
