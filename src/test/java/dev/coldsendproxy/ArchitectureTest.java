@@ -95,6 +95,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void connectionLimitsStandAloneBelowEveryRoute() {
+        CompositeArchRule.of(dependsWithinProjectOnlyOn("connections")
+                        .because("they bound sockets, whatever the request asks for"))
+                .and(nothingOutsideDependsOn("connections", "CDI wires them to the router and the server"))
+                .check(MAIN);
+    }
+
+    @Test
     void consumerUsesOnlyConfigAndErrors() {
         dependsWithinProjectOnlyOn("consumer", "config", "error")
                 .because("inbound auth knows who is calling, not what they ask for")

@@ -28,11 +28,26 @@ public interface ColdsendConfig {
         Duration connectTimeout();
 
         /**
-         * Longest silence tolerated on an open request before it is reset. Kept at or below the
-         * per-attempt fault-tolerance timeout so an abandoned attempt never lingers. Default 2s.
+         * Longest silence tolerated on an open request before it is reset; a second guard beside
+         * {@link #attemptTimeout()}, which also cuts an answer that trickles in. Default 2s.
          */
         @WithDefault("2s")
         Duration idleTimeout();
+
+        /**
+         * Longest one attempt may take, from asking for a connection to the answer's last byte; past
+         * it the request is reset (its connection closed) and the attempt retried. Default 2s.
+         */
+        @WithDefault("2s")
+        Duration attemptTimeout();
+
+        /**
+         * Longest one caller's fetch may take: the wait for the bulkhead, every attempt and every
+         * backoff together. Past it the caller gets 504 (or a stale copy) and the attempt on the wire
+         * is reset. Default 5s.
+         */
+        @WithDefault("5s")
+        Duration deadline();
 
         /** Pooled connections to Coldsend; more than the bulkhead allows is never used. Default 32. */
         @WithDefault("32")

@@ -2,11 +2,17 @@ package dev.coldsendproxy.upstream;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -25,12 +31,14 @@ import jakarta.enterprise.context.ApplicationScoped;
  *
  * <p>The Vert.x client is used rather than the REST Client because the body must be read as a
  * stream: an oversized answer is cut off at {@code coldsend.http.max-body-bytes} (the REST Client
- * buffers the whole entity first), and an abandoned attempt is reset so its connection is freed.
- * Package-private: {@link ColdsendClient} is the only door to Coldsend.
+ * buffers the whole entity first), and an attempt whose time is up is reset, its connection closed
+ * before the failure is reported, so a retry or the next caller in the bulkhead never overlaps it on
+ * the wire. Package-private: {@link ColdsendClient} is the only door to Coldsend.
  */
 @ApplicationScoped
 class ColdsendHttp {
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final String host;
     private final int port;
@@ -39,8 +47,13 @@ class ColdsendHttp {
     private final String apiKey;
     private final long idleTimeoutMillis;
     private final int maxBodyBytes;
+    private final Counter cutByAttemptTimeout;
+    private final Counter cutByDeadline;
 
-    ColdsendHttp(Vertx vertx, ColdsendConfig config) {
+    ColdsendHttp(Vertx vertx, ColdsendConfig config, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.cutByAttemptTimeout = cutCounter(registry, "attempt_timeout");
+        this.cutByDeadline = cutCounter(registry, "deadline");
         URI base = parseBaseUrl(config.baseUrl());
         this.ssl = "https".equalsIgnoreCase(base.getScheme());
         this.host = base.getHost();
@@ -60,18 +73,23 @@ class ColdsendHttp {
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.http().maxConnections()));
     }
 
-    /** GETs {@code path} (below the base URL) and reads the answer with the body size bounded. */
-    Uni<UpstreamAnswer> get(String path, String requestId) {
+    private static Counter cutCounter(MeterRegistry registry, String reason) {
+        return Counter.builder("proxy.upstream.attempts.cut")
+                .description("Coldsend requests reset on the wire because their time was up")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    /**
+     * GETs {@code path} (below the base URL) and reads the answer with the body size bounded. When
+     * {@code limit} passes first (a hang, or headers and then a body a byte at a time), the request
+     * is reset and its connection closed, and only then does the attempt fail with {@code whenCut}.
+     */
+    Uni<UpstreamAnswer> get(String path, String requestId, Duration limit, Supplier<? extends Throwable> whenCut) {
         return Uni.createFrom().emitter(emitter -> {
-            AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
-            AtomicBoolean over = new AtomicBoolean();
-            emitter.onTermination(() -> {
-                over.set(true);
-                HttpClientRequest request = inFlight.getAndSet(null);
-                if (request != null) {
-                    request.reset();
-                }
-            });
+            Outcome outcome = new Outcome(emitter);
+            outcome.timer = vertx.setTimer(Math.max(1, limit.toMillis()), id -> outcome.cut(whenCut.get()));
+            emitter.onTermination(outcome::abandon);
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
                     .setHost(host)
@@ -87,52 +105,104 @@ class ColdsendHttp {
             }
             client.request(options).onComplete(opened -> {
                 if (opened.failed()) {
-                    emitter.fail(new UpstreamUnavailableException("could not connect to Coldsend", opened.cause()));
+                    outcome.fail(new UpstreamUnavailableException("could not connect to Coldsend", opened.cause()));
                     return;
                 }
                 HttpClientRequest request = opened.result();
-                inFlight.set(request);
-                if (over.get()) {
+                outcome.inFlight.set(request);
+                if (outcome.settled.get()) {
                     // Timed out or cancelled while waiting for a connection: never send it.
-                    if (inFlight.compareAndSet(request, null)) {
-                        request.reset();
-                    }
+                    closeAbruptly(outcome.inFlight.getAndSet(null));
                     return;
                 }
                 request.send().onComplete(sent -> {
                     if (sent.failed()) {
-                        inFlight.set(null);
-                        emitter.fail(new UpstreamUnavailableException("Coldsend connection failed", sent.cause()));
+                        outcome.fail(new UpstreamUnavailableException("Coldsend connection failed", sent.cause()));
                     } else {
-                        readBounded(sent.result(), inFlight, emitter);
+                        readBounded(sent.result(), outcome);
                     }
                 });
             });
         });
     }
 
-    private void readBounded(HttpClientResponse response, AtomicReference<HttpClientRequest> inFlight,
-            UniEmitter<? super UpstreamAnswer> emitter) {
+    /**
+     * The one outcome of an attempt: the first of answer, failure and cut wins, so the errors that the
+     * cut's own reset raises on the request are not reported instead of the timeout.
+     */
+    private final class Outcome {
+
+        final UniEmitter<? super UpstreamAnswer> emitter;
+        final AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        final AtomicBoolean settled = new AtomicBoolean();
+        volatile long timer = -1;
+
+        Outcome(UniEmitter<? super UpstreamAnswer> emitter) {
+            this.emitter = emitter;
+        }
+
+        void complete(UpstreamAnswer answer) {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                inFlight.set(null);
+                emitter.complete(answer);
+            }
+        }
+
+        void fail(Throwable failure) {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                emitter.fail(failure);
+            }
+        }
+
+        /** Time is up: the request goes off the wire first, then the attempt fails. */
+        void cut(Throwable failure) {
+            if (settled.compareAndSet(false, true)) {
+                (failure instanceof DeadlineExceededException ? cutByDeadline : cutByAttemptTimeout).increment();
+                closeAbruptly(inFlight.getAndSet(null)).onComplete(closed -> emitter.fail(failure));
+            }
+        }
+
+        /** After any outcome, or when the subscriber cancels: nothing of this attempt stays on the wire. */
+        void abandon() {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+            }
+            closeAbruptly(inFlight.getAndSet(null));
+        }
+    }
+
+    private void readBounded(HttpClientResponse response, Outcome outcome) {
         Long declared = RateLimitHeaders.number(response.getHeader("Content-Length"));
         if (declared != null && declared > maxBodyBytes) {
-            emitter.fail(tooLarge());
+            outcome.fail(tooLarge());
             return;
         }
         Buffer body = Buffer.buffer(declared == null ? 4096 : declared.intValue());
         response.handler(chunk -> {
             if (body.length() + chunk.length() > maxBodyBytes) {
-                emitter.fail(tooLarge());
+                outcome.fail(tooLarge());
             } else {
                 body.appendBuffer(chunk);
             }
         });
-        response.exceptionHandler(failure -> emitter.fail(
+        response.exceptionHandler(failure -> outcome.fail(
                 new UpstreamUnavailableException("Coldsend connection broke while sending its answer", failure)));
-        response.endHandler(ignored -> {
-            inFlight.set(null);
-            emitter.complete(new UpstreamAnswer(response.statusCode(), body.getBytes(),
-                    RateLimitHeaders.from(response.headers())));
-        });
+        response.endHandler(ignored -> outcome.complete(new UpstreamAnswer(response.statusCode(), body.getBytes(),
+                RateLimitHeaders.from(response.headers()))));
+    }
+
+    /**
+     * Resets a request that is still on the wire and closes its connection; HTTP/1.1 cannot abandon a
+     * request otherwise. Completes once the connection is closed (at once when there is none).
+     */
+    private static Future<Void> closeAbruptly(HttpClientRequest request) {
+        if (request == null) {
+            return Future.succeededFuture();
+        }
+        request.reset();
+        return request.connection().close();
     }
 
     private UpstreamBadAnswerException tooLarge() {

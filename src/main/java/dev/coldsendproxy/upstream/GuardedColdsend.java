@@ -1,10 +1,10 @@
 package dev.coldsendproxy.upstream;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
@@ -15,11 +15,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The per-attempt policies around one Coldsend call, applied by SmallRye Fault Tolerance from the
- * outside in: retry, circuit breaker, timeout (per attempt). The overall deadline and the bulkhead
- * sit one bean further out, in {@link ColdsendClient}: a {@code @Timeout} here bounds each attempt,
- * and a bulkhead here would let its rejections reach the breaker, which records {@code skipOn}
- * exceptions as successes (diluting the failure ratio while Coldsend hangs) and everything else as
- * failures (opening against a healthy Coldsend during a burst of our own callers).
+ * outside in: retry, then circuit breaker, around each attempt. The bulkhead sits one bean further
+ * out ({@link ColdsendBulkhead}) and the overall deadline further still ({@link ColdsendClient}): a
+ * bulkhead here would let its rejections reach the breaker, which records {@code skipOn} exceptions
+ * as successes (diluting the failure ratio while Coldsend hangs) and everything else as failures
+ * (opening against a healthy Coldsend during a burst of our own callers).
+ *
+ * <p>The attempt timeout is not a {@code @Timeout}: SmallRye's fails the call but leaves the attempt
+ * running (it cancels nothing of a {@code Uni}), so the abandoned request stayed on the wire while the
+ * retry opened another. Here each attempt is given {@code coldsend.http.attempt-timeout}, or what is
+ * left of the caller's deadline if that is less, and {@link ColdsendHttp} resets it when that runs out.
  *
  * <p>The breaker does not count what says nothing about Coldsend's health against it: its 4xx
  * answers, 429s and our own quota refusals.
@@ -34,26 +39,50 @@ class GuardedColdsend {
     static final String BREAKER = "coldsend";
 
     private final ColdsendHttp http;
+    private final Duration attemptTimeout;
 
-    GuardedColdsend(ColdsendHttp http) {
+    GuardedColdsend(ColdsendHttp http, ColdsendConfig config) {
         this.http = http;
+        this.attemptTimeout = config.http().attemptTimeout();
     }
 
-    /** One guarded fetch: each retry is a fresh request, asked of the gate again. */
+    /**
+     * One guarded fetch: each retry is a fresh request, asked of the gate again. Once the caller's
+     * deadline has passed nothing more is sent, and that is neither retried nor held against Coldsend.
+     */
     @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, durationUnit = ChronoUnit.MILLIS,
-            retryOn = { UpstreamUnavailableException.class, UpstreamServerErrorException.class, TimeoutException.class })
+            retryOn = { UpstreamUnavailableException.class, UpstreamServerErrorException.class, TimeoutException.class },
+            abortOn = DeadlineExceededException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 1000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
-            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class })
+            skipOn = { UpstreamRejectedException.class, UpstreamRateLimitedException.class, AttemptRefusedException.class,
+                    DeadlineExceededException.class })
     @CircuitBreakerName(BREAKER)
-    @Timeout(2000)
-    Uni<UpstreamAnswer> fetch(String path, String requestId, AttemptGate gate) {
-        return Uni.createFrom().deferred(gate::beforeAttempt)
-                .chain(() -> http.get(path, requestId))
+    Uni<UpstreamAnswer> fetch(String path, String requestId, AttemptGate gate, CallDeadline deadline) {
+        return Uni.createFrom().deferred(() -> isOver(deadline) ? Uni.createFrom().failure(new DeadlineExceededException())
+                : gate.beforeAttempt())
+                .chain(() -> attempt(path, requestId, deadline))
                 .map(answer -> {
                     gate.afterAnswer(answer.status(), answer.rateLimit());
                     return classify(answer);
                 });
+    }
+
+    /** One request, reset when its attempt timeout or the caller's deadline, whichever is sooner, runs out. */
+    private Uni<UpstreamAnswer> attempt(String path, String requestId, CallDeadline deadline) {
+        Duration left = deadline.remaining();
+        if (isOver(deadline)) {
+            return Uni.createFrom().failure(new DeadlineExceededException());
+        }
+        if (left.compareTo(attemptTimeout) < 0) {
+            return http.get(path, requestId, left, DeadlineExceededException::new);
+        }
+        return http.get(path, requestId, attemptTimeout,
+                () -> new TimeoutException("Coldsend did not answer within coldsend.http.attempt-timeout"));
+    }
+
+    private static boolean isOver(CallDeadline deadline) {
+        return deadline.remaining().toNanos() <= 0;
     }
 
     /** Turns statuses into the exception types the retry and breaker rules above are written for. */

@@ -61,18 +61,18 @@ class RefreshAheadTest extends ProxyTestBase {
         upstreamAnswers(campaign, leadId, lead(old));
         given().get(leadPath(campaign, leadId)).then().statusCode(200);
         ticker.advance(Duration.ofSeconds(45));
-        upstreamAnswers(campaign, leadId, lead(fresh).withFixedDelay(800));
+        upstreamAnswers(campaign, leadId, lead(fresh).withFixedDelay(1_500));
 
-        long started = System.nanoTime();
         Response first = given().get(leadPath(campaign, leadId));
         Response second = given().get(leadPath(campaign, leadId));
-        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
 
+        // Coldsend answers the refresh, slowly but well within the attempt timeout: a caller that waited
+        // for it would get the fresh body as a MISS. Both got the old copy, so neither waited.
         assertThat(first.header("X-Cache")).isEqualTo("STALE");
         assertThat(first.header("Age")).isEqualTo("45");
         assertThat(first.asByteArray()).isEqualTo(old);
         assertThat(second.header("X-Cache")).isEqualTo("STALE");
-        assertThat(millis).as("neither waited for the 800 ms refresh").isLessThan(700);
+        assertThat(second.asByteArray()).isEqualTo(old);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> "HIT".equals(given().get(leadPath(campaign, leadId)).header("X-Cache")));
         assertThat(given().get(leadPath(campaign, leadId)).asByteArray()).isEqualTo(fresh);
