@@ -12,7 +12,6 @@ import dev.coldsendproxy.cache.CachedLead;
 import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.quota.QuotaGates;
 import dev.coldsendproxy.quota.QuotaGovernor;
-import dev.coldsendproxy.upstream.AttemptGate;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -64,8 +63,7 @@ public class HotRefresh {
 
     /** One round; public so a replay on a manual clock can run rounds on its own time. Returns refreshes started. */
     public int round() {
-        AttemptGate spare = gates.forSpare();
-        int units = spare == null ? 0 : Math.min(MAX_PER_ROUND, quota.spareUnits());
+        int units = Math.min(MAX_PER_ROUND, quota.spareUnits());
         if (units <= 0) {
             return 0;
         }

@@ -45,6 +45,8 @@ public class ClusterQuota {
     private final Vertx vertx;
     private final Duration probeInterval;
     private final Leases leases;
+    /** The name spare-budget refreshes lease under. */
+    private static final String SPARE = "spare-refresh";
     private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
     private long timer = -1;
 
@@ -118,6 +120,19 @@ public class ClusterQuota {
                 governor.claimIfBelowGuarantee(consumer, grant);
             }
         });
+    }
+
+    /**
+     * Leases one unit for a spare-budget refresh: only from units no consumer's guarantee keeps
+     * ({@link QuotaGovernor#clusterRoomForSpare}), counted under its own name in Redis.
+     */
+    Uni<Grant> acquireSpare() {
+        int[] room = governor.clusterRoomForSpare();
+        if (room[0] <= 0 || room[1] <= 0) {
+            return Uni.createFrom().item(Grant.refused("no spare budget", Units.MINUTE));
+        }
+        return leases.acquire(new LeaseLedger.ShareLimits(SPARE, governor.minuteLimit(), governor.hourLimit()), room[0],
+                room[1]);
     }
 
     /** Passes a pause Coldsend asked for ({@code pauseNanos}, 0 for none) on to every replica. */

@@ -49,23 +49,27 @@ public class QuotaGates {
     }
 
     /**
-     * The gate of a refresh paid from spare budget ({@link QuotaGovernor#tryAcquireSpare()}), or
-     * null with the Redis tier on: spare budget is judged per replica, and there it is not spent.
+     * The gate of a refresh paid from spare budget ({@link QuotaGovernor#tryAcquireSpare()}); with
+     * the Redis tier, a unit leased from the spare budget all replicas share comes first.
      */
     public AttemptGate forSpare() {
-        if (cluster.enabled()) {
-            return null;
-        }
         return new AttemptGate() {
             @Override
             public Uni<Void> beforeAttempt() {
-                return QuotaGate.refusedOrVoid(governor.tryAcquireSpare());
+                if (!cluster.enabled()) {
+                    return QuotaGate.refusedOrVoid(governor.tryAcquireSpare());
+                }
+                return cluster.acquireSpare().chain(leased -> QuotaGate.refusedOrVoid(
+                        leased.granted() ? governor.tryAcquireSpare() : leased));
             }
 
             @Override
             public void afterAnswer(int status, RateLimitHeaders headers) {
-                governor.observe(status, headers.limit(), headers.remaining(), headers.resetEpochSeconds(),
+                long pause = governor.observe(status, headers.limit(), headers.remaining(), headers.resetEpochSeconds(),
                         headers.retryAfterSeconds());
+                if (cluster.enabled()) {
+                    cluster.shareHold(pause, status);
+                }
             }
         };
     }

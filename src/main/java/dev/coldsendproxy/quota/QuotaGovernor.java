@@ -197,6 +197,28 @@ public class QuotaGovernor {
     }
 
     /**
+     * The units of the minute and the hour a spare-budget refresh may see spent across all
+     * replicas: none without {@link #spareUnits() spare units}, else the key's limits less what
+     * every consumer's guarantee keeps from a background borrower, on every replica's spend as
+     * last read. The Redis lease script enforces these as the key's limits.
+     */
+    synchronized int[] clusterRoomForSpare() {
+        if (spareUnits() <= 0) {
+            return new int[] { 0, 0 };
+        }
+        long now = ticker.read();
+        SharedView view = shared;
+        SharedView all = view != null && view.valid(now) ? view : null;
+        int minuteRoom = minuteLimit();
+        int hourRoom = hourLimit();
+        for (ConsumerWindows each : shares.values()) {
+            minuteRoom -= each.guardedFrom(SPARE, true, usedEverywhere(each, false, all, now), minuteLimit(), holdback, now);
+            hourRoom -= each.guardedFrom(SPARE, true, usedEverywhere(each, true, all, now), hourLimit(), holdback, now);
+        }
+        return new int[] { minuteRoom, hourRoom };
+    }
+
+    /**
      * Gives {@code consumer}, refused a lease, first claim on the units that free first, when it
      * was refused below its guarantee in both windows (across all replicas, as last read).
      */

@@ -46,4 +46,18 @@ class QuotaGatesTest {
         assertThat(refused.reason()).isEqualTo("the proxy's Coldsend budget is spent");
         assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).isEqualTo(10);
     }
+
+    @Test
+    void paysASpareRefreshFromTheSharedSpareBudgetFirstWhenTheRedisTierIsEnabled() {
+        StubClusterQuota refusing = new StubClusterQuota(governor, now::get,
+                Grant.refused("no spare budget", TimeUnit.SECONDS.toNanos(60)), /* enabled= */ true);
+        StubClusterQuota granting = new StubClusterQuota(governor, now::get, Grant.GRANTED, /* enabled= */ true);
+
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> new QuotaGates(governor, refusing, null).forSpare().beforeAttempt().await().indefinitely());
+        new QuotaGates(governor, granting, null).forSpare().beforeAttempt().await().indefinitely();
+
+        assertThat(refused).as("refused by the shared spare budget though this replica has spare units").isNotNull();
+        assertThat(governor.spareSent()).as("then paid here too, once leased").isEqualTo(1);
+    }
 }

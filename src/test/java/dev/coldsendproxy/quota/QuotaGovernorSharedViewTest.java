@@ -160,6 +160,22 @@ class QuotaGovernorSharedViewTest {
         assertThat(roomForB).as("a spent all of its minute holdback (1), 5 of its hour's (10)").containsExactly(10, 95);
     }
 
+    @Test
+    void leavesASpareRefreshOnlyWhatNoConsumersHoldbackKeepsAcrossReplicas() {
+        QuotaGovernor sharing = new QuotaGovernor(Configs.quota(PER_MINUTE, PER_HOUR), 0.2,
+                List.of(new Consumer("a", 0.5), new Consumer("b", 0.5)), now::get);
+        assertThat(sharing.clusterRoomForSpare()).as("nothing spent: room less both holdbacks").containsExactly(8, 80);
+
+        sharing.adopt(new SharedView(new LeaseLedger.Status("e1", 0, 0, 0, List.of(new LeaseLedger.Window(9, 30_000),
+                new LeaseLedger.Window(9, 30_000), new LeaseLedger.Window(9, 30_000), new LeaseLedger.Window(9, 30_000),
+                new LeaseLedger.Window(0, 0), new LeaseLedger.Window(0, 0))),
+                List.of(new LeaseLedger.ShareLimits("a", 5, 50), new LeaseLedger.ShareLimits("b", 5, 50)), PER_MINUTE,
+                PER_HOUR, now.get(), VALID_FOR.toNanos()));
+
+        assertThat(sharing.clusterRoomForSpare()).as("other replicas spent 9 of the minute: no spare unit")
+                .containsExactly(0, 0);
+    }
+
     private void advance(Duration duration) {
         now.addAndGet(duration.toNanos());
     }

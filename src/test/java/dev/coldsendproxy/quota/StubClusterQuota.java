@@ -45,6 +45,11 @@ final class StubClusterQuota extends ClusterQuota {
     }
 
     @Override
+    Uni<Grant> acquireSpare() {
+        return Uni.createFrom().item(answer);
+    }
+
+    @Override
     void shareHold(long pauseNanos, int status) {
         holds.add(List.of(pauseNanos, (long) status));
     }
