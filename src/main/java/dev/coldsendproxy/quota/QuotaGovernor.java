@@ -209,13 +209,20 @@ public class QuotaGovernor {
         long now = ticker.read();
         SharedView view = shared;
         SharedView all = view != null && view.valid(now) ? view : null;
-        int minuteRoom = minuteLimit();
-        int hourRoom = hourLimit();
+        return new int[] { spareRoom(minuteLimit(), now, each -> usedEverywhere(each, false, all, now)),
+                spareRoom(hourLimit(), now, each -> usedEverywhere(each, true, all, now)) };
+    }
+
+    /**
+     * The units of a window a spare-budget refresh may see spent in all: {@code limit} less what
+     * every consumer's guarantee keeps from a background borrower, each having spent what {@code used} says.
+     */
+    private int spareRoom(int limit, long now, ToIntFunction<ConsumerWindows> used) {
+        int room = limit;
         for (ConsumerWindows each : shares.values()) {
-            minuteRoom -= each.guardedFrom(SPARE, true, usedEverywhere(each, false, all, now), minuteLimit(), holdback, now);
-            hourRoom -= each.guardedFrom(SPARE, true, usedEverywhere(each, true, all, now), hourLimit(), holdback, now);
+            room -= each.guardedFrom(SPARE, /* askerBorrows= */ true, used.applyAsInt(each), limit, holdback, now);
         }
-        return new int[] { minuteRoom, hourRoom };
+        return room;
     }
 
     /**
@@ -346,13 +353,8 @@ public class QuotaGovernor {
         if (spareUnits() <= 0) {
             return Grant.refused("no spare budget", Units.MINUTE);
         }
-        ConsumerWindows spare = SPARE;
-        int minuteRoom = minuteLimit();
-        int hourRoom = hourLimit();
-        for (ConsumerWindows each : shares.values()) {
-            minuteRoom -= each.guardedFrom(spare, true, each.minute.count(now), minuteLimit(), holdback, now);
-            hourRoom -= each.guardedFrom(spare, true, each.hour.count(now), hourLimit(), holdback, now);
-        }
+        int minuteRoom = spareRoom(minuteLimit(), now, each -> each.minute.count(now));
+        int hourRoom = spareRoom(hourLimit(), now, each -> each.hour.count(now));
         if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom) {
             return Grant.refused("no spare budget", Math.max(minute.waitNanos(now, minuteRoom), hour.waitNanos(now, hourRoom)));
         }
