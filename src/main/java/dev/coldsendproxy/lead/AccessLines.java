@@ -23,7 +23,22 @@ final class AccessLines implements AutoCloseable {
     private static final long IDLE_PARK = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long WARN_EVERY = TimeUnit.MINUTES.toNanos(1);
 
+    /** The MDC keys of an access line, in the order of the documented fields. */
+    private static final String[] FIELDS = { "request_id", "consumer", "route", "campaign_id", "lead_id", "outcome",
+            "status", "upstream_status", "duration_ms" };
+    /** Room for a line's message with a 128-character request id, so the builder never grows. */
+    private static final int MESSAGE_CAPACITY = 512;
+    private static final String[] STATUS_TEXT = new String[600];
+
+    static {
+        for (int i = 0; i < STATUS_TEXT.length; i++) {
+            STATUS_TEXT[i] = Integer.toString(i);
+        }
+    }
+
     private final Logger access;
+    /** The writer thread's message builder, reused for every line. */
+    private final StringBuilder message = new StringBuilder(MESSAGE_CAPACITY);
     private final String route;
     private final Queue<Line> queue;
     private final int capacity;
@@ -111,6 +126,7 @@ final class AccessLines implements AutoCloseable {
         }
         long total = dropped.sum();
         if (total > droppedReported) {
+            removeFields(); // the last line's fields are still in this thread's MDC; the WARN is not an access line
             LOG.warnf("%d access lines dropped since the last report: the log sink is slower than the traffic"
                     + " (queue of %d lines; proxy_access_lines_dropped_total counts them)", total - droppedReported, capacity);
             droppedReported = total;
@@ -120,13 +136,18 @@ final class AccessLines implements AutoCloseable {
 
     /**
      * Writes the line: the fields go into the MDC (separate JSON fields in production) and, as
-     * {@code key=value} pairs, into the message (readable in plain dev/test logs).
+     * {@code key=value} pairs, into the message (readable in plain dev/test logs). On the writer
+     * thread the MDC keeps the nine keys between lines, so each line replaces their values rather
+     * than adding and removing map entries, and the message is built in one reused builder: both
+     * were a fifth of the bytes a line allocated (bench/alloc.sh). A line written inline, on
+     * another thread after close, removes its keys again.
      */
     private void write(Line line) {
+        boolean inline = Thread.currentThread() != writer;
         String duration = millis(line.durationNanos());
         String upstreamValue = line.upstreamStatus() == RequestTrace.NO_UPSTREAM_STATUS ? "-"
-                : Integer.toString(line.upstreamStatus());
-        String status = Integer.toString(line.status());
+                : statusText(line.upstreamStatus());
+        String status = statusText(line.status());
         MDC.put("request_id", line.requestId());
         MDC.put("consumer", line.consumer());
         MDC.put("route", route);
@@ -136,8 +157,10 @@ final class AccessLines implements AutoCloseable {
         MDC.put("status", status);
         MDC.put("upstream_status", upstreamValue);
         MDC.put("duration_ms", duration);
+        StringBuilder text = inline ? new StringBuilder(MESSAGE_CAPACITY) : message;
+        text.setLength(0);
         try {
-            access.info(new StringBuilder(256)
+            access.info(text
                     .append("request_id=").append(line.requestId())
                     .append(" consumer=").append(line.consumer())
                     .append(" route=\"").append(route).append('"')
@@ -151,16 +174,21 @@ final class AccessLines implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debugf("access line not written: %s", e.getMessage());
         } finally {
-            MDC.remove("request_id");
-            MDC.remove("consumer");
-            MDC.remove("route");
-            MDC.remove("campaign_id");
-            MDC.remove("lead_id");
-            MDC.remove("outcome");
-            MDC.remove("status");
-            MDC.remove("upstream_status");
-            MDC.remove("duration_ms");
+            if (inline) {
+                removeFields();
+            }
         }
+    }
+
+    private static void removeFields() {
+        for (String field : FIELDS) {
+            MDC.remove(field);
+        }
+    }
+
+    /** The decimal text of an HTTP status, without a new String for the usual ones. */
+    static String statusText(int status) {
+        return status >= 0 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : Integer.toString(status);
     }
 
     /** Milliseconds with three decimals, without String.format. */
