@@ -83,7 +83,7 @@ class ConnectionGuard {
         if (request.connection() instanceof ConnectionBase connection) {
             RequestClock clock = connection.channel().attr(RequestClock.KEY).get();
             if (clock != null) {
-                clock.headersArrived(expectsBody(request), request::isEnded);
+                clock.headersArrived(expectsBody(request) ? request : null);
             }
         }
         routing.next();

@@ -27,6 +27,8 @@ public class ConsumerRegistry {
 
     private final AuthMode mode;
     private final List<Registered> registered;
+    /** The same, as an array: every request walks it, and a list's iterator is an object per request. */
+    private final Registered[] candidates;
 
     @Inject
     ConsumerRegistry(ConsumerConfig config) {
@@ -36,6 +38,7 @@ public class ConsumerRegistry {
     ConsumerRegistry(ConsumerConfig config, LaunchMode launchMode) {
         this.mode = config.auth().mode();
         this.registered = register(config.consumers());
+        this.candidates = registered.toArray(Registered[]::new);
         if (mode == AuthMode.KEYS && registered.isEmpty() && launchMode == LaunchMode.NORMAL) {
             throw new ConfigurationException("proxy.auth.mode=keys but no consumer is configured: set "
                     + "proxy.consumers.<name>.key-sha256 (env PROXY_CONSUMERS_<NAME>_KEY_SHA256) "
@@ -57,7 +60,7 @@ public class ConsumerRegistry {
         }
         byte[] digest = SecretDigest.sha256(presentedKey);
         Consumer match = null;
-        for (Registered candidate : registered) {
+        for (Registered candidate : candidates) {
             if (candidate.key().matches(digest)) {
                 match = candidate.consumer();
             }

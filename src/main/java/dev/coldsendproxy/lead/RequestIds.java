@@ -1,5 +1,6 @@
 package dev.coldsendproxy.lead;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,7 +13,7 @@ final class RequestIds {
     /** Longest caller id kept; longer ones are replaced rather than truncated. */
     static final int MAX_LENGTH = 128;
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private RequestIds() {
     }
@@ -40,13 +41,13 @@ final class RequestIds {
     /** 32 lower-case hex characters (128 random bits). */
     static String create() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[32];
+        byte[] id = new byte[32]; // Latin-1 bytes, as the String stores them: half a char[]
         write(random.nextLong(), id, 0);
         write(random.nextLong(), id, 16);
-        return new String(id);
+        return new String(id, StandardCharsets.ISO_8859_1);
     }
 
-    private static void write(long bits, char[] into, int offset) {
+    private static void write(long bits, byte[] into, int offset) {
         for (int i = 15; i >= 0; i--) {
             into[offset + i] = HEX[(int) (bits & 0xF)];
             bits >>>= 4;
