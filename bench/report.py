@@ -12,8 +12,12 @@ import os
 import statistics
 import sys
 
+# Two pairs (bench/run.sh): the bare proxy against the peers without access logs, and the proxy as
+# shipped (default configuration, access lines on) against NGINX with a buffered access log.
 PEERS = ("nginx", "nginx-1w", "varnish")
-SERVERS = ("proxy", "nginx", "nginx-1w", "varnish")
+SHIPPED_PEERS = ("nginx-log",)
+PAIRS = (("as shipped", "proxy-shipped", SHIPPED_PEERS), ("bare", "proxy", PEERS))
+SERVERS = ("proxy-shipped", "nginx-log", "proxy", "nginx", "nginx-1w", "varnish")
 TITLES = {
     "a": "(a) hot hits: one lead",
     "a2": "(a2) hot hits, paced: every connection pauses 2 ms after each answer (similar load, below saturation)",
@@ -49,7 +53,8 @@ def ms(us):
 def summary_rows(runs, scenario):
     """Per server: mean req/s over rounds, mean p50, worst p99, errors, upstream, CPU per request."""
     rows = {}
-    for server in SERVERS:
+    seen = [r["server"] for r in runs if r["scenario"] == scenario]
+    for server in list(SERVERS) + sorted(set(seen) - set(SERVERS)):
         mine = [r for r in runs if r["scenario"] == scenario and r["server"] == server]
         if not mine:
             continue
@@ -66,12 +71,18 @@ def summary_rows(runs, scenario):
     return rows
 
 
+def pair_peers(server):
+    """The peers a server is compared with: NGINX with its access log for the shipped proxy and its
+    variants, the bare peers for the rest."""
+    return SHIPPED_PEERS if server.startswith("proxy-") or server in SHIPPED_PEERS else PEERS
+
+
 def scenario_table(rows):
-    best_peer = max((rows[p]["rps"] for p in PEERS if p in rows), default=0)
     out = ["| server | req/s (mean) | per round | p50 ms | p99 ms (worst round) | errors | upstream requests "
-           "| server CPU µs/request | ratio to best peer |",
+           "| server CPU µs/request | ratio to its pair's best peer |",
            "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for server, row in rows.items():
+        best_peer = max((rows[p]["rps"] for p in pair_peers(server) if p in rows), default=0)
         ratio = "%.2f" % (row["rps"] / best_peer) if best_peer else "-"
         out.append("| %s | %s | %s | %s | %s | %d | %d | %.0f | %s |" % (
             server, "{:,.0f}".format(row["rps"]), " / ".join("{:,.0f}".format(x) for x in row["rounds"]),
@@ -89,26 +100,27 @@ def contention(runs, nproc):
 
 def targets(by_scenario, herd, memory):
     lines = []
-    a = by_scenario.get("a", {})
-    if "proxy" in a and any(p in a for p in PEERS):
-        best = max(a[p]["rps"] for p in PEERS if p in a)
-        peer_p99 = min(a[p]["p99"] for p in PEERS if p in a)
-        ratio = a["proxy"]["rps"] / best
-        lines.append("- Hot hits ≥ 1.1× the better peer: **%.2f×** (%s)" % (ratio, "met" if ratio >= 1.1 else "missed"))
-        lines.append("- Hot-hit p99 no worse than the peers', at full load (a): proxy %s ms vs best peer %s ms (%s)" % (
-            ms(a["proxy"]["p99"]), ms(peer_p99), "met" if a["proxy"]["p99"] <= peer_p99 else "missed"))
-    a2 = by_scenario.get("a2", {})
-    if "proxy" in a2 and any(p in a2 for p in PEERS):
-        peer_p99 = min(a2[p]["p99"] for p in PEERS if p in a2)
-        lines.append("- Hot-hit p99, paced (a2): proxy %s ms vs best peer %s ms (%s)" % (
-            ms(a2["proxy"]["p99"]), ms(peer_p99), "met" if a2["proxy"]["p99"] <= peer_p99 else "missed"))
+    a, a2 = by_scenario.get("a", {}), by_scenario.get("a2", {})
     b, b1 = by_scenario.get("b", {}), by_scenario.get("b1", {})
-    if "proxy" in b1 and "proxy" in b:
-        ratio = b["proxy"]["rps"] / b1["proxy"]["rps"]
-        versus_a = " (%.2f of scenario a, whose static request costs wrk less)" % (
-            b["proxy"]["rps"] / a["proxy"]["rps"]) if "proxy" in a else ""
-        lines.append("- Zipf within 10%% of hot hits, same wrk script (b / b1): **%.2f**%s (%s)" % (
-            ratio, versus_a, "met" if ratio >= 0.9 else "missed"))
+    for pair, proxy, peers in PAIRS:
+        if proxy in a and any(p in a for p in peers):
+            best = max(a[p]["rps"] for p in peers if p in a)
+            peer_p99 = min(a[p]["p99"] for p in peers if p in a)
+            ratio = a[proxy]["rps"] / best
+            lines.append("- %s: hot hits ≥ 1.1× %s: **%.2f×** (%s)" % (
+                pair, " / ".join(p for p in peers if p in a), ratio, "met" if ratio >= 1.1 else "missed"))
+            lines.append("- %s: hot-hit p99 no worse than the best peer's, at full load (a): %s ms vs %s ms (%s)" % (
+                pair, ms(a[proxy]["p99"]), ms(peer_p99), "met" if a[proxy]["p99"] <= peer_p99 else "missed"))
+        if proxy in a2 and any(p in a2 for p in peers):
+            peer_p99 = min(a2[p]["p99"] for p in peers if p in a2)
+            lines.append("- %s: hot-hit p99, paced (a2): %s ms vs best peer %s ms (%s)" % (
+                pair, ms(a2[proxy]["p99"]), ms(peer_p99), "met" if a2[proxy]["p99"] <= peer_p99 else "missed"))
+        if proxy in b1 and proxy in b:
+            ratio = b[proxy]["rps"] / b1[proxy]["rps"]
+            versus_a = " (%.2f of scenario a, whose static request costs wrk less)" % (
+                b[proxy]["rps"] / a[proxy]["rps"]) if proxy in a else ""
+            lines.append("- %s: Zipf within 10%% of hot hits, same wrk script (b / b1): **%.2f**%s (%s)" % (
+                pair, ratio, versus_a, "met" if ratio >= 0.9 else "missed"))
     for h in herd:
         if h["server"] == "proxy":
             lines.append("- 1,000 callers on one cold lead: **%d** upstream request(s) (%s)" % (
@@ -170,8 +182,8 @@ def main():
         "| CPUs (nproc) | %s |" % first["nproc"], "| CPU model | %s |" % first["cpu"],
         "| memory | %s MiB |" % first["memory_mib"], "| JDK | %s |" % first["jdk"],
         "| peers | %s; %s |" % (first["nginx"], first["varnish"]), "| load generator | %s |" % first["wrk"],
-        "| workers | proxy: %s event loop(s), %s; nginx: worker_processes auto (one per core), nginx-1w: 1 "
-        "(scenarios a and a2); varnish: its default thread pools |" % (
+        "| workers | proxy: %s event loop(s), %s; proxy-shipped: its default event loops; nginx and nginx-log: "
+        "worker_processes auto (one per core), nginx-1w: 1 (scenarios a and a2); varnish: its default thread pools |" % (
             last.get("proxy_io_threads", "default"), last.get("transport", "NIO")),
         "| placement | %s |" % ("pinned (BENCH_PIN=1): wrk on CPU 0, each server on CPU 1 only"
                                if last.get("pinned") == "1" else "left to the scheduler"),

@@ -16,11 +16,19 @@
 #   BENCH_PROFILE=1       JFR profile of the proxy's hot-hit path after scenario (a); 0 to skip
 #   BENCH_MEMORY_LEADS=100000    leads cached in scenario (e)
 #   BENCH_PRIME=10        seconds of unrecorded hot load per server first (JIT); 0 to skip
-#   BENCH_PROXY_ACCESS_LOG_LEVEL=WARN  the proxy's access lines are off like NGINX's (access_log off) and
-#                         Varnish's (no varnishncsa); INFO measures the proxy with one access line per request
-#   BENCH_PROXY_IO_THREADS=1  the proxy's event loops, as deploy/configmap-example.yaml sets them (one per CPU
-#                         of the pod's limit); NGINX runs twice in scenarios (a) and (a2), with worker_processes auto
-#                         (one per core) and with 1 ("nginx-1w"), so each side is seen with one worker
+#   Two pairs run interleaved in scenarios (a), (a2) and (b):
+#   - bare: "proxy" with its access lines off (like NGINX's `access_log off` and Varnish without varnishncsa),
+#     no caller keys, BENCH_PROXY_IO_THREADS event loops, against "nginx", "nginx-1w" (one worker) and "varnish";
+#   - as shipped: "proxy-shipped", the jar with its default configuration (access lines on, JSON console, a
+#     consumer key checked on every request, Quarkus's default event loops unless BENCH_SHIPPED_IO_THREADS is
+#     set), against "nginx-log": NGINX with a buffered access log (`combined buffer=64k flush=1s`), as deployed.
+#   The only settings the shipped proxy is given are its address, Coldsend's URL and key, one consumer's key
+#   digest, and a quota large enough for the Zipf warm-up (hits never spend it). Every server gets the
+#   consumer's X-API-Key header; the peers ignore it.
+#   BENCH_PROXY_ACCESS_LOG_LEVEL=WARN  the bare proxy's access lines (INFO turns them on)
+#   BENCH_PROXY_IO_THREADS=1  the bare proxy's event loops, as deploy/configmap-example.yaml sets them
+#   BENCH_LOOP_VARIANTS="1 2"  adds as-shipped proxies with that many event loops ("proxy-loops-N") to (a) and
+#                         (a2), to choose the default (run once with BENCH_PIN=1 for a 1-CPU server, once without)
 #   BENCH_PIN=0           1: wrk runs on CPU 0 and every server (all its processes and threads) on CPU 1
 #                         only, so each serves from exactly one core and none shares a core with the load
 #                         generator; the default leaves placement to the scheduler, as in production
@@ -48,9 +56,14 @@ RUN=$(mktemp -d /tmp/coldsend-bench.XXXXXX)
 chmod 755 "$RUN"
 RESULTS=$RUN/results.jsonl
 JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+CONSUMER_KEY=bench-consumer-key
 SERVERS=(proxy nginx varnish)
-# Scenarios (a) and (a2) also measure NGINX with a single worker, the proxy's own configuration.
-HOT_SERVERS=(proxy nginx nginx-1w varnish)
+# Scenarios (a) and (a2) also measure NGINX with a single worker, the proxy's own configuration, and
+# the as-shipped pair; (b) measures both pairs.
+LOOP_VARIANTS=()
+for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
+HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
+ZIPF_SERVERS=(proxy proxy-shipped nginx nginx-log varnish)
 declare -A PORT PIDS
 STARTED=()
 
@@ -127,17 +140,34 @@ start_proxy() { # name [extra env...]
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
 }
 
+# The proxy as shipped: nothing set but what it cannot run without (see the header).
+start_proxy_shipped() { # name [extra env...]
+  local name=$1; shift
+  PORT[$name]=$(free_port)
+  env -i PATH="$PATH" HOME="$HOME" \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="${PORT[$name]}" QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    COLDSEND_BASE_URL="http://127.0.0.1:${PORT[stub]}" COLDSEND_API_KEY="$API_KEY" \
+    COLDSEND_QUOTA_PER_MINUTE=1000000 COLDSEND_QUOTA_PER_HOUR=2000000 "$@" \
+    "${ON_SERVER_CPU[@]}" java -Dproxy.consumers.bench.key-sha256="$(printf %s "$CONSUMER_KEY" | sha256sum | cut -d' ' -f1)" \
+    -jar "$JAR" > "$RUN/$name.log" 2>&1 &
+  PIDS[$name]=$!; STARTED+=($!)
+  await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
+}
+
 render() { # template out server [directory of its files, default $RUN]
   sed -e "s#@RUN@#${4:-$RUN}#g" -e "s#@PORT@#${PORT[$3]}#g" -e "s#@UPSTREAM_PORT@#${PORT[stub]}#g" \
       -e "s#@API_KEY@#$API_KEY#g" "$1" > "$2"
 }
 
-start_nginx() { # name worker_processes
+start_nginx() { # name worker_processes [log]
   local name=$1
   PORT[$name]=$(free_port)
   mkdir -p "$RUN/$name/nginx-cache"
   render "$BENCH/nginx.conf" "$RUN/$name/nginx.conf" "$name" "$RUN/$name"
   sed -i "s/^worker_processes auto;/worker_processes $2;/" "$RUN/$name/nginx.conf"
+  if [[ ${3:-} == log ]]; then # NGINX as usually deployed: a buffered access log
+    sed -i "s#^    access_log off;#    access_log $RUN/$name/access.log combined buffer=64k flush=1s;#" "$RUN/$name/nginx.conf"
+  fi
   "${ON_SERVER_CPU[@]}" nginx -p "$RUN/$name" -c "$RUN/$name/nginx.conf" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
@@ -158,7 +188,8 @@ wrk_run() { # scenario server round seconds lua path [env...]
   local before after out
   before=$(stub_total)
   out=$(env BENCH_LUA="$BENCH/lua" "$@" python3 "$BENCH/cpu.py" --server "${PIDS[$server]}" --stub "${PIDS[stub]}" -- \
-    "${ON_CLIENT_CPU[@]}" wrk -t1 -c"${CONNS:-$CONNECTIONS}" -d"${seconds}s" -s "$BENCH/lua/$lua" "http://127.0.0.1:${PORT[$server]}$path")
+    "${ON_CLIENT_CPU[@]}" wrk -t1 -c"${CONNS:-$CONNECTIONS}" -d"${seconds}s" -H "X-API-Key: $CONSUMER_KEY" \
+    -s "$BENCH/lua/$lua" "http://127.0.0.1:${PORT[$server]}$path")
   after=$(stub_total)
   printf '%s\n' "$out" >> "$RUN/wrk.log"
   if [[ $round != warm ]]; then
@@ -213,7 +244,7 @@ scenario_b() {
   python3 "$BENCH/zipf_paths.py" "$RUN/zipf-sequence.txt" "$RUN/zipf-distinct.txt" 10000 200000 1.0 42
   printf '%s\n' "$HOT" > "$RUN/one-lead.txt"
   for round in $(seq 1 "$ROUNDS"); do
-    for server in "${SERVERS[@]}"; do
+    for server in "${ZIPF_SERVERS[@]}"; do
       # The TTL is 30 s: warm right before each measured run so it is a warm-cache run.
       warm_zipf "$server"
       wrk_run b "$server" "$round" "$DURATION" zipf.lua / BENCH_PATHS="$RUN/zipf-sequence.txt" BENCH_OFFSET=$((round * 50000))
@@ -333,10 +364,18 @@ main() {
   record "$(machine before)"
   start_stub
   start_proxy proxy
+  if [[ -n ${BENCH_SHIPPED_IO_THREADS:-} ]]; then
+    start_proxy_shipped proxy-shipped QUARKUS_HTTP_IO_THREADS="$BENCH_SHIPPED_IO_THREADS"
+  else
+    start_proxy_shipped proxy-shipped
+  fi
+  for n in ${BENCH_LOOP_VARIANTS:-}; do start_proxy_shipped "proxy-loops-$n" QUARKUS_HTTP_IO_THREADS="$n"; done
   start_nginx nginx auto
+  start_nginx nginx-log auto log
   start_nginx nginx-1w 1
   start_varnish
-  log "stub :${PORT[stub]}  proxy :${PORT[proxy]}  nginx :${PORT[nginx]}  nginx-1w :${PORT[nginx-1w]}  varnish :${PORT[varnish]}  (127.0.0.1)"
+  local name
+  for name in stub "${HOT_SERVERS[@]}"; do printf '%s :%s  ' "$name" "${PORT[$name]}"; done >&2; echo >&2
   local s server
   for server in "${HOT_SERVERS[@]}"; do
     (( PRIME > 0 )) || break
