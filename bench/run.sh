@@ -26,7 +26,7 @@
 #   digest, and a quota large enough for the Zipf warm-up (hits never spend it). Every server gets the
 #   consumer's X-API-Key header; the peers ignore it.
 #   BENCH_PROXY_ACCESS_LOG_LEVEL=WARN  the bare proxy's access lines (INFO turns them on)
-#   BENCH_PROXY_IO_THREADS=1  the bare proxy's event loops, as deploy/configmap-example.yaml sets them
+#   BENCH_PROXY_IO_THREADS=1  the bare proxy's event loops, as the default gives a 1-CPU pod
 #   BENCH_LOOP_VARIANTS="1 2"  adds as-shipped proxies with that many event loops ("proxy-loops-N") to (a) and
 #                         (a2), to choose the default (run once with BENCH_PIN=1 for a 1-CPU server, once without)
 #   BENCH_PIN=0           1: wrk runs on CPU 0 and every server (all its processes and threads) on CPU 1
