@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,19 +17,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,7 +116,7 @@ class JvmImageIT {
             // each time; a first run of nothing shows which. The proxy's user cannot write them (checked below),
             // so every other path in the writable layer after the proxy's run is the proxy's own doing.
             Buildah.run(Duration.ofMinutes(1), Buildah.runCommand(container, user, List.of(), List.of("true")).toArray(String[]::new));
-            Map<String, FileTime> runtimeOwn = snapshot(upper);
+            Set<String> runtimeOwn = snapshot(upper);
 
             String fast = stubLead(coldsend, 0);
             String slow = stubLead(coldsend, 1_500);
@@ -142,8 +142,12 @@ class JvmImageIT {
                     Manifests.generated().proxy("Deployment").at("/spec/template/spec/securityContext/runAsUser").asLong());
 
             URI ready = URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + "/q/health/ready");
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(ConcurrentGets.get(ready).statusCode()).isEqualTo(200));
+            try {
+                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                        .untilAsserted(() -> assertThat(ConcurrentGets.get(ready).statusCode()).isEqualTo(200));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("the image was not ready within " + PATIENCE + "; its output:\n" + Files.readString(log), e);
+            }
             JsonNode readiness = new ObjectMapper().readTree(ConcurrentGets.get(ready).body());
             System.out.println("[image] GET " + ready + " -> " + readiness.path("status").asText());
             assertThat(readiness.path("status").asText()).isEqualTo("UP");
@@ -176,17 +180,16 @@ class JvmImageIT {
             // Nothing written outside /tmp: the container's writable layer holds exactly what the run wrote.
             List<String> outsideTmp = new ArrayList<>();
             int inTmp = 0;
-            for (Map.Entry<String, FileTime> written : snapshot(upper).entrySet()) {
-                String path = written.getKey();
+            for (String path : snapshot(upper)) {
                 if (path.equals("tmp") || path.startsWith("tmp/")) {
                     inTmp++;
-                } else if (!runtimeOwn.containsKey(path)) {
+                } else if (!runtimeOwn.contains(path)) {
                     outsideTmp.add("/" + path);
                 }
             }
             System.out.printf("[image] written by the proxy: %d paths under /tmp, outside it: %s%n", inTmp, outsideTmp);
             assertThat(outsideTmp).as("the Deployment's root filesystem is read-only: only /tmp may be written").isEmpty();
-            for (String own : runtimeOwn.keySet()) {
+            for (String own : runtimeOwn) {
                 assertUnwritableByTheImageUser(upper.resolve(own));
             }
             // The log, for the CI output: JSON lines from the image's own start to its drained exit.
@@ -214,19 +217,12 @@ class JvmImageIT {
         return upper;
     }
 
-    /** Every path in a directory tree with its modification time. */
-    private static Map<String, FileTime> snapshot(Path root) throws IOException {
-        Map<String, FileTime> paths = new TreeMap<>();
+    /** Every path in a directory tree, relative to it. */
+    private static Set<String> snapshot(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(p -> !p.equals(root)).forEach(p -> {
-                try {
-                    paths.put(root.relativize(p).toString(), Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            return walk.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
-        return paths;
     }
 
     /** What buildah run writes itself belongs to root and is not writable by others: the proxy's user cannot have changed it. */
