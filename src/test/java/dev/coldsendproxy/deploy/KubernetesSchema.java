@@ -22,7 +22,7 @@ import io.kubernetes.client.openapi.JSON;
 /**
  * The Kubernetes API's own definitions of the kinds we ship, as the Kubernetes project's Java client
  * carries them ({@code io.kubernetes:client-java-api} 24, generated from the OpenAPI spec that the API
- * server of Kubernetes 1.32 publishes): one model per definition, with its field names, its required
+ * server of Kubernetes 1.33 publishes): one model per definition, with its field names, its required
  * fields and each field's type. A manifest passes when every object in it names only fields of its
  * definition, carries every required one, and gives each field a value of its JSON type (a string
  * where a string is defined, an integer where an integer is): what the API server's strict field
