@@ -15,10 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine runs on our machines, so the images are not built here. What can go wrong in
- * them without a build is checked after {@code package}: a COPY of a file the build does not
- * produce (or .dockerignore hides), a root user, ports or a user that differ from the Kubernetes
- * manifest, JVM flags the JVM rejects.
+ * What can go wrong in the Dockerfiles without a build, checked after {@code package}: a COPY of a
+ * file the build does not produce (or .dockerignore hides), a root user, ports or a user that differ
+ * from the Kubernetes manifest, JVM flags the JVM rejects. The JVM image is also built and started
+ * (JvmImageIT); the native one cannot be built here, and says so where its readers look.
  */
 class DockerfilesIT {
 
@@ -82,8 +82,17 @@ class DockerfilesIT {
     }
 
     @Test
-    void nativeImageBuildsWithMandrelFromSourcesInTheContextAndRunsNonRoot() {
-        // What the build stage produces (target/*-runner) needs a Docker engine and Mandrel to check;
+    void nativeDockerfileSaysItIsNotBuiltOrTestedHere() throws IOException {
+        // An untested Dockerfile must not pass for a tested one: it says so at its top and in the README.
+        List<String> header = Files.readAllLines(NATIVE).stream().takeWhile(line -> line.startsWith("#")).toList();
+        assertThat(header.get(0)).startsWith("# NOT BUILT OR TESTED HERE.");
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains("`docker/Dockerfile.native` is **not built or tested here**");
+    }
+
+    @Test
+    void nativeDockerfileCompilesWithMandrelFromSourcesInTheContextAndNamesTheManifestsUser() {
+        // What the build stage produces (target/*-runner) needs Mandrel to check, which no machine here has;
         // checked here: its inputs, the hand-over between stages, and the final image's user and ports.
         Dockerfile dockerfile = Dockerfile.read(NATIVE);
         assertThat(dockerfile.stages()).hasSize(2);

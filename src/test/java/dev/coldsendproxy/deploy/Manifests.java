@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,9 @@ final class Manifests {
 
     /** The example ConfigMap operators copy and edit. */
     static final Path CONFIGMAP_EXAMPLE = Path.of("deploy", "configmap-example.yaml");
+
+    /** The Redis tier's manifests, applied beside the generated ones (README "Scaling out"). */
+    static final Path REDIS_TIER = Path.of("deploy", "redis-tier");
 
     /** The container the Deployment runs. */
     static final String CONTAINER = "coldsend-proxy";
@@ -58,6 +62,22 @@ final class Manifests {
         return read(GENERATED);
     }
 
+    /**
+     * What {@code kubectl apply -f target/kubernetes/kubernetes.yml -f deploy/redis-tier/} creates: the
+     * generated manifests and every YAML file of the Redis tier's folder, in kubectl's (name) order.
+     */
+    static Manifests withRedisTier() {
+        List<JsonNode> documents = new ArrayList<>(generated().documents);
+        try (Stream<Path> files = Files.list(REDIS_TIER)) {
+            files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .forEach(file -> documents.addAll(read(file).documents));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Manifests(documents);
+    }
+
     /** All documents of one kind. */
     List<JsonNode> all(String kind) {
         return documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
@@ -72,9 +92,23 @@ final class Manifests {
         return found.get(0);
     }
 
+    /** The one document of a kind with this name; fails if there is none. */
+    JsonNode named(String kind, String name) {
+        List<JsonNode> found = all(kind).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected exactly one " + kind + " named " + name + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
+    /** The proxy's own object of a kind (Deployment, Service, ...), named like the proxy. */
+    JsonNode proxy(String kind) {
+        return named(kind, CONTAINER);
+    }
+
     /** The proxy's container in the Deployment's pod template. */
     JsonNode container() {
-        JsonNode containers = one("Deployment").at("/spec/template/spec/containers");
+        JsonNode containers = proxy("Deployment").at("/spec/template/spec/containers");
         return StreamSupport.stream(containers.spliterator(), false)
                 .filter(c -> CONTAINER.equals(c.path("name").asText()))
                 .findFirst()
