@@ -44,7 +44,7 @@ final class AccessLines implements AutoCloseable {
     }
 
     /** One request's access line, as handed over by the request. */
-    record Line(String requestId, String consumer, String campaignId, String leadId, String outcome, int status,
+    record Line(String requestId, String traceId, String consumer, String campaignId, String leadId, String outcome, int status,
             int upstreamStatus, long durationNanos) {
     }
 
@@ -128,6 +128,7 @@ final class AccessLines implements AutoCloseable {
                 : Integer.toString(line.upstreamStatus());
         String status = Integer.toString(line.status());
         MDC.put("request_id", line.requestId());
+        MDC.put("trace_id", line.traceId());
         MDC.put("consumer", line.consumer());
         MDC.put("route", route);
         MDC.put("campaign_id", line.campaignId());
@@ -139,6 +140,7 @@ final class AccessLines implements AutoCloseable {
         try {
             access.info(new StringBuilder(256)
                     .append("request_id=").append(line.requestId())
+                    .append(" trace_id=").append(line.traceId())
                     .append(" consumer=").append(line.consumer())
                     .append(" route=\"").append(route).append('"')
                     .append(" campaign_id=").append(line.campaignId())
@@ -152,6 +154,7 @@ final class AccessLines implements AutoCloseable {
             LOG.debugf("access line not written: %s", e.getMessage());
         } finally {
             MDC.remove("request_id");
+            MDC.remove("trace_id");
             MDC.remove("consumer");
             MDC.remove("route");
             MDC.remove("campaign_id");
