@@ -43,6 +43,7 @@ public class LeadTelemetry {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter[]> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
     private final Timer[] upstream = new Timer[STATUS_CLASSES.length];
     private final AccessLines lines;
 
@@ -54,6 +55,7 @@ public class LeadTelemetry {
                 .register(registry);
         for (Consumer consumer : consumers.consumers()) {
             counters(consumer.name());
+            rateLimited(consumer.name());
         }
         counters(UNIDENTIFIED);
         for (int i = 0; i < STATUS_CLASSES.length; i++) {
@@ -82,6 +84,9 @@ public class LeadTelemetry {
             long startNanos) {
         String name = consumer == null ? UNIDENTIFIED : consumer.name();
         counters(name)[REJECTED].increment();
+        if (status == 429) {
+            rateLimited(name).increment();
+        }
         access(requestId, traceId, name, key, OUTCOMES[REJECTED], status, upstreamStatus, startNanos);
     }
 
@@ -106,6 +111,14 @@ public class LeadTelemetry {
     private Counter[] counters(String consumer) {
         Counter[] existing = requests.get(consumer);
         return existing != null ? existing : requests.computeIfAbsent(consumer, this::register);
+    }
+
+    /** The 429s of one consumer: its share of the budget spent, or Coldsend's own 429 passed on. */
+    private Counter rateLimited(String consumer) {
+        return rateLimited.computeIfAbsent(consumer, name -> Counter.builder("proxy.lead.rate.limited")
+                .description("Lead requests answered 429: the consumer's share of the budget was spent")
+                .tag("consumer", name)
+                .register(registry));
     }
 
     private Counter[] register(String consumer) {
