@@ -10,13 +10,16 @@ import java.util.Set;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * Spans collected in memory ({@link InMemorySpans}) and handed over at once, and key
- * authentication on, so tests can look for a consumer key in every span.
+ * Spans collected in memory ({@link InMemorySpans}) and handed over at once, key authentication
+ * on, so tests can look for a consumer key in every span, and a budget of {@value #PER_MINUTE} a
+ * minute, small enough for a test to see it refuse.
  */
 public class TracingProfile implements QuarkusTestProfile {
 
     /** The one consumer's key; obviously fake. */
     public static final String CONSUMER_KEY = "tracing-TEST-ONLY-consumer-key";
+    /** Upstream requests allowed in any minute. */
+    public static final int PER_MINUTE = 10;
 
     @Override
     public Set<Class<?>> getEnabledAlternatives() {
@@ -28,6 +31,8 @@ public class TracingProfile implements QuarkusTestProfile {
         return Map.of(
                 "proxy.auth.mode", "keys",
                 "proxy.consumers.billing.key-sha256", sha256(CONSUMER_KEY),
+                "coldsend.quota.per-minute", String.valueOf(PER_MINUTE),
+                "coldsend.quota.per-hour", "100",
                 "quarkus.otel.bsp.schedule.delay", "20ms");
     }
 

@@ -120,6 +120,25 @@ class TracingTest extends ProxyTestBase {
     }
 
     @Test
+    void marksAnAskTheBudgetRefusedOnItsSpan() {
+        String campaign = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(uuid())));
+        for (int i = 0; i < TracingProfile.PER_MINUTE; i++) {
+            caller().header("Prefer", "wait=0").get(leadPath(campaign, uuid())).then().statusCode(200);
+        }
+        String traceId = hex(32);
+
+        caller().header("Prefer", "wait=0").header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                .get(leadPath(campaign, uuid())).then().statusCode(429);
+
+        SpanData refused = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("refused");
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("rejected");
+        assertThat(refused.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(429L);
+        assertThat(clientSpans(traceId)).as("nothing sent to Coldsend").isEmpty();
+    }
+
+    @Test
     void tracesFreshHitsAnsweredAheadOfResteasy() {
         String campaign = uuid();
         String leadId = uuid();
