@@ -1,5 +1,7 @@
 package dev.coldsendproxy.lead;
 
+import java.util.Locale;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -26,14 +28,17 @@ final class LeadSpan {
 
     /** How the request's budget question was answered. */
     enum QuotaDecision {
-        /** No unit was needed: answered from the cache, by another request's call, or refused before. */
+        /**
+         * No unit was asked for: answered from the cache (a stale copy while the budget is low included),
+         * by another request's call, or rejected before the budget was asked (bad ids, a wrong key).
+         */
         NONE,
         /** A unit was paid and at least one attempt went to Coldsend. */
         GRANTED,
-        /** The budget refused the unit: 429, or a stale copy instead of a refresh. */
+        /** The budget refused the unit: answered 429, or with a stale copy instead of a refresh. */
         REFUSED;
 
-        final String tag = name().toLowerCase(java.util.Locale.ROOT);
+        final String tag = name().toLowerCase(Locale.ROOT);
     }
 
     private LeadSpan() {
