@@ -29,6 +29,8 @@
 #   BENCH_PROXY_IO_THREADS=1  the bare proxy's event loops, as the default gives a 1-CPU pod
 #   BENCH_LOOP_VARIANTS="1 2"  adds as-shipped proxies with that many event loops ("proxy-loops-N") to (a) and
 #                         (a2), to choose the default (run once with BENCH_PIN=1 for a 1-CPU server, once without)
+#   BENCH_PROXY_OTEL_SDK_DISABLED=false  the bare proxy's tracing: spans made and propagated, none exported (no
+#                         collector named); true switches the OpenTelemetry SDK off, to measure what tracing costs a hit
 #   BENCH_PIN=0           1: wrk runs on CPU 0 and every server (all its processes and threads) on CPU 1
 #                         only, so each serves from exactly one core and none shares a core with the load
 #                         generator; the default leaves placement to the scheduler, as in production
@@ -134,7 +136,8 @@ start_proxy() { # name [extra env...]
     PROXY_AUTH_MODE=none COLDSEND_QUOTA_PER_MINUTE=1000000 COLDSEND_QUOTA_PER_HOUR=2000000 \
     QUARKUS_MANAGEMENT_PORT="$(free_port)" \
     QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL="${BENCH_PROXY_ACCESS_LOG_LEVEL:-WARN}" \
-    QUARKUS_HTTP_IO_THREADS="${BENCH_PROXY_IO_THREADS:-1}" "$@" \
+    QUARKUS_HTTP_IO_THREADS="${BENCH_PROXY_IO_THREADS:-1}" \
+    QUARKUS_OTEL_SDK_DISABLED="${BENCH_PROXY_OTEL_SDK_DISABLED:-false}" "$@" \
     "${ON_SERVER_CPU[@]}" java -jar "$JAR" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"

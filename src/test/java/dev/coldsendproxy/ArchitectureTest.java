@@ -103,6 +103,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void spanRulesStandAloneAndAreImportedByNothing() {
+        CompositeArchRule.of(dependsWithinProjectOnlyOn("tracing")
+                        .because("what a span may carry holds for every span, whoever opened it"))
+                .and(nothingOutsideDependsOn("tracing", "quarkus-opentelemetry picks up its span processors by CDI"))
+                .check(MAIN);
+    }
+
+    @Test
     void consumerUsesOnlyConfigAndErrors() {
         dependsWithinProjectOnlyOn("consumer", "config", "error")
                 .because("inbound auth knows who is calling, not what they ask for")

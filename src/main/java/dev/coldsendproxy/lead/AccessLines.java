@@ -24,7 +24,7 @@ final class AccessLines implements AutoCloseable {
     private static final long WARN_EVERY = TimeUnit.MINUTES.toNanos(1);
 
     /** The MDC keys of an access line, in the order of the documented fields. */
-    private static final String[] FIELDS = { "request_id", "consumer", "route", "campaign_id", "lead_id", "outcome",
+    private static final String[] FIELDS = { "request_id", "trace_id", "consumer", "route", "campaign_id", "lead_id", "outcome",
             "status", "upstream_status", "duration_ms" };
     /** Room for a line's message with a 128-character request id, so the builder never grows. */
     private static final int MESSAGE_CAPACITY = 512;
@@ -59,7 +59,7 @@ final class AccessLines implements AutoCloseable {
     }
 
     /** One request's access line, as handed over by the request. */
-    record Line(String requestId, String consumer, String campaignId, String leadId, String outcome, int status,
+    record Line(String requestId, String traceId, String consumer, String campaignId, String leadId, String outcome, int status,
             int upstreamStatus, long durationNanos) {
     }
 
@@ -137,7 +137,7 @@ final class AccessLines implements AutoCloseable {
     /**
      * Writes the line: the fields go into the MDC (separate JSON fields in production) and, as
      * {@code key=value} pairs, into the message (readable in plain dev/test logs). On the writer
-     * thread the MDC keeps the nine keys between lines, so each line replaces their values rather
+     * thread the MDC keeps the ten keys between lines, so each line replaces their values rather
      * than adding and removing map entries, and the message is built in one reused builder: both
      * were a fifth of the bytes a line allocated (bench/alloc.sh). A line written inline, on
      * another thread after close, removes its keys again.
@@ -149,6 +149,7 @@ final class AccessLines implements AutoCloseable {
                 : statusText(line.upstreamStatus());
         String status = statusText(line.status());
         MDC.put("request_id", line.requestId());
+        MDC.put("trace_id", line.traceId());
         MDC.put("consumer", line.consumer());
         MDC.put("route", route);
         MDC.put("campaign_id", line.campaignId());
@@ -162,6 +163,7 @@ final class AccessLines implements AutoCloseable {
         try {
             access.info(text
                     .append("request_id=").append(line.requestId())
+                    .append(" trace_id=").append(line.traceId())
                     .append(" consumer=").append(line.consumer())
                     .append(" route=\"").append(route).append('"')
                     .append(" campaign_id=").append(line.campaignId())

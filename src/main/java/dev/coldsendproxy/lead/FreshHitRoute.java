@@ -8,6 +8,7 @@ import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import io.netty.buffer.Unpooled;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,8 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 class FreshHitRoute {
+
+    private static final String HIT = LeadTelemetry.tag(CacheOutcome.HIT);
 
     private final LeadService leads;
     private final ConsumerRegistry consumers;
@@ -79,6 +82,9 @@ class FreshHitRoute {
         }
         String requestId = RequestIds.acceptOrCreate(in.get(LeadHeaders.X_REQUEST_ID));
         out.set(LeadHeaders.X_REQUEST_ID, requestId);
+        // The server span Quarkus's Vert.x tracing opened before this route ran; it ends with the response.
+        Span span = LeadSpan.current();
+        LeadSpan.record(span, consumer.name(), HIT, LeadSpan.QuotaDecision.NONE, RequestTrace.NO_UPSTREAM_STATUS);
         int status;
         if (fresh.status() == 200 && EntityTags.noneMatchFails(in.get(LeadHeaders.IF_NONE_MATCH), fresh.etag())) {
             status = 304;
@@ -88,7 +94,7 @@ class FreshHitRoute {
             out.set(LeadHeaders.CONTENT_TYPE, LeadHeaders.APPLICATION_JSON);
             response.setStatusCode(status).end(Buffer.buffer(Unpooled.wrappedBuffer(fresh.body())));
         }
-        telemetry.answered(requestId, consumer.name(), key, CacheOutcome.HIT, status,
+        telemetry.answered(requestId, LeadSpan.traceId(span), consumer.name(), key, CacheOutcome.HIT, status,
                 RequestTrace.NO_UPSTREAM_STATUS, start);
     }
 

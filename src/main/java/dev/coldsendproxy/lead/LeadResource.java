@@ -11,6 +11,7 @@ import dev.coldsendproxy.consumer.ConsumerRegistry;
 import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -53,6 +54,8 @@ public class LeadResource {
             @RestHeader("Prefer") String prefer,
             HttpServerResponse http) {
         long start = System.nanoTime();
+        // Taken here, on the request's own context: the answer may come back on another.
+        Span span = LeadSpan.current();
         String requestId = RequestIds.acceptOrCreate(callerRequestId);
         http.putHeader(REQUEST_ID, requestId);
         Consumer consumer = null;
@@ -62,25 +65,36 @@ public class LeadResource {
             key = LeadIds.parse(campaignId, leadId);
             return fetch(key, consumer, new RequestTrace(requestId, RequestDirectives.parse(cacheControl),
                     PreferWait.parse(prefer)), ifNoneMatch,
-                    http, start);
+                    http, span, start);
         } catch (RuntimeException e) {
-            telemetry.rejected(requestId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS, start);
+            LeadSpan.record(span, consumerName(consumer), LeadTelemetry.rejectedTag(), LeadSpan.QuotaDecision.NONE,
+                    RequestTrace.NO_UPSTREAM_STATUS);
+            telemetry.rejected(requestId, LeadSpan.traceId(span), consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS,
+                    start);
             throw e;
         }
     }
 
     private Uni<RestResponse<byte[]>> fetch(LeadKey key, Consumer consumer, RequestTrace trace, String ifNoneMatch,
-            HttpServerResponse http, long start) {
+            HttpServerResponse http, Span span, long start) {
         return leads.fetch(key, consumer, trace)
                 .map(reply -> {
                     RestResponse<byte[]> response = respond(reply.lead(), reply.outcome(), reply.ageSeconds(), consumer,
                             ifNoneMatch, http);
-                    telemetry.answered(trace.requestId(), consumer.name(), key, reply.outcome(), response.getStatus(),
-                            trace.upstreamStatus(), start);
+                    // Before the response is written: the span ends with it.
+                    LeadSpan.record(span, consumer.name(), LeadTelemetry.tag(reply.outcome()), trace.quotaDecision(),
+                            trace.upstreamStatus());
+                    telemetry.answered(trace.requestId(), LeadSpan.traceId(span), consumer.name(), key, reply.outcome(),
+                            response.getStatus(), trace.upstreamStatus(), start);
                     return response;
                 })
-                .onFailure().invoke(failure -> telemetry.rejected(trace.requestId(), consumer, key, statusOf(failure),
-                        trace.upstreamStatus(), start));
+                .onFailure().invoke(failure -> {
+                    int status = statusOf(failure);
+                    LeadSpan.record(span, consumer.name(), LeadTelemetry.rejectedTag(),
+                            status == 429 ? trace.quotaDecisionOnRefusal() : trace.quotaDecision(), trace.upstreamStatus());
+                    telemetry.rejected(trace.requestId(), LeadSpan.traceId(span), consumer, key, status,
+                            trace.upstreamStatus(), start);
+                });
     }
 
     private RestResponse<byte[]> respond(CachedLead lead, CacheOutcome outcome, long age, Consumer consumer,
@@ -93,6 +107,10 @@ public class LeadResource {
         return RestResponse.ResponseBuilder.<byte[]>create(lead.status()).entity(lead.body())
                 .header("Content-Type", "application/json")
                 .build();
+    }
+
+    private static String consumerName(Consumer consumer) {
+        return consumer == null ? LeadTelemetry.UNIDENTIFIED : consumer.name();
     }
 
     private static int statusOf(Throwable failure) {

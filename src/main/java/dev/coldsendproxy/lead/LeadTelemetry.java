@@ -43,6 +43,7 @@ public class LeadTelemetry {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter[]> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
     private final Timer[] upstream = new Timer[STATUS_CLASSES.length];
     private final AccessLines lines;
 
@@ -54,6 +55,7 @@ public class LeadTelemetry {
                 .register(registry);
         for (Consumer consumer : consumers.consumers()) {
             counters(consumer.name());
+            rateLimited(consumer.name());
         }
         counters(UNIDENTIFIED);
         for (int i = 0; i < STATUS_CLASSES.length; i++) {
@@ -67,18 +69,35 @@ public class LeadTelemetry {
         }
     }
 
-    /** A lead request answered with a lead (or Coldsend's 404), from wherever it came. */
-    void answered(String requestId, String consumer, LeadKey key, CacheOutcome outcome, int status,
+    /**
+     * A lead request answered with a lead (or Coldsend's 404), from wherever it came; {@code traceId}
+     * is its trace's ({@link LeadSpan#traceId}).
+     */
+    void answered(String requestId, String traceId, String consumer, LeadKey key, CacheOutcome outcome, int status,
             int upstreamStatus, long startNanos) {
         counters(consumer)[outcome.ordinal()].increment();
-        access(requestId, consumer, key, OUTCOMES[outcome.ordinal()], status, upstreamStatus, startNanos);
+        access(requestId, traceId, consumer, key, OUTCOMES[outcome.ordinal()], status, upstreamStatus, startNanos);
     }
 
     /** A lead request answered with an error: bad input, no key, budget spent, Coldsend failing. */
-    void rejected(String requestId, Consumer consumer, LeadKey key, int status, int upstreamStatus, long startNanos) {
+    void rejected(String requestId, String traceId, Consumer consumer, LeadKey key, int status, int upstreamStatus,
+            long startNanos) {
         String name = consumer == null ? UNIDENTIFIED : consumer.name();
         counters(name)[REJECTED].increment();
-        access(requestId, name, key, OUTCOMES[REJECTED], status, upstreamStatus, startNanos);
+        if (status == 429) {
+            rateLimited(name).increment();
+        }
+        access(requestId, traceId, name, key, OUTCOMES[REJECTED], status, upstreamStatus, startNanos);
+    }
+
+    /** The tag of {@code outcome} in metrics, access lines and spans. */
+    static String tag(CacheOutcome outcome) {
+        return OUTCOMES[outcome.ordinal()];
+    }
+
+    /** The outcome tag of an error answer. */
+    static String rejectedTag() {
+        return OUTCOMES[REJECTED];
     }
 
     /** One Coldsend answer to one attempt, after {@code nanos}. */
@@ -94,6 +113,14 @@ public class LeadTelemetry {
         return existing != null ? existing : requests.computeIfAbsent(consumer, this::register);
     }
 
+    /** The 429s of one consumer: its share of the budget spent, or Coldsend's own 429 passed on. */
+    private Counter rateLimited(String consumer) {
+        return rateLimited.computeIfAbsent(consumer, name -> Counter.builder("proxy.lead.rate.limited")
+                .description("Lead requests answered 429: the consumer's share of the budget was spent")
+                .tag("consumer", name)
+                .register(registry));
+    }
+
     private Counter[] register(String consumer) {
         Counter[] counters = new Counter[OUTCOMES.length];
         for (int i = 0; i < OUTCOMES.length; i++) {
@@ -107,12 +134,12 @@ public class LeadTelemetry {
     }
 
     /** Hands the access line to the writer thread ({@link AccessLines}); never blocks the caller. */
-    private void access(String requestId, String consumer, LeadKey key, String outcome, int status,
+    private void access(String requestId, String traceId, String consumer, LeadKey key, String outcome, int status,
             int upstreamStatus, long startNanos) {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
-        lines.offer(new AccessLines.Line(requestId, consumer, key == null ? "-" : key.campaignId(),
+        lines.offer(new AccessLines.Line(requestId, traceId, consumer, key == null ? "-" : key.campaignId(),
                 key == null ? "-" : key.leadId(), outcome, status, upstreamStatus, System.nanoTime() - startNanos));
     }
 

@@ -1,6 +1,7 @@
 package dev.coldsendproxy.lead;
 
 import dev.coldsendproxy.upstream.AttemptGate;
+import dev.coldsendproxy.upstream.AttemptRefusedException;
 import dev.coldsendproxy.upstream.RateLimitHeaders;
 import io.smallrye.mutiny.Uni;
 
@@ -19,6 +20,7 @@ final class RequestTrace {
     private final RequestDirectives directives;
     private final long preferredWaitNanos;
     private volatile int upstreamStatus = NO_UPSTREAM_STATUS;
+    private volatile LeadSpan.QuotaDecision quota = LeadSpan.QuotaDecision.NONE;
 
     RequestTrace(String requestId, RequestDirectives directives) {
         this(requestId, directives, PreferWait.NOT_SAID);
@@ -56,9 +58,23 @@ final class RequestTrace {
         return upstreamStatus;
     }
 
+    /** Whether this request's own call was paid for, refused by the budget, or never needed a unit. */
+    LeadSpan.QuotaDecision quotaDecision() {
+        return quota;
+    }
+
+    /**
+     * The decision of a request answered 429: a refusal unless a unit was paid (then Coldsend said
+     * 429). A cold ask refused before its gate was watched (the wait for a unit in
+     * {@code QuotaGates.admit}) is a refusal too.
+     */
+    LeadSpan.QuotaDecision quotaDecisionOnRefusal() {
+        return quota == LeadSpan.QuotaDecision.GRANTED ? quota : LeadSpan.QuotaDecision.REFUSED;
+    }
+
     /**
      * Wraps the quota gate so that every attempt this request makes is timed and counted by status
-     * class, and its last status is remembered for the access line.
+     * class, its last status is remembered for the access line, and the budget's decision for its span.
      */
     AttemptGate watch(AttemptGate gate, LeadTelemetry telemetry) {
         return new AttemptGate() {
@@ -66,7 +82,16 @@ final class RequestTrace {
 
             @Override
             public Uni<Void> beforeAttempt() {
-                return gate.beforeAttempt().invoke(() -> sentAt = System.nanoTime());
+                return gate.beforeAttempt()
+                        .invoke(() -> {
+                            quota = LeadSpan.QuotaDecision.GRANTED;
+                            sentAt = System.nanoTime();
+                        })
+                        .onFailure(AttemptRefusedException.class).invoke(() -> {
+                            if (quota == LeadSpan.QuotaDecision.NONE) {
+                                quota = LeadSpan.QuotaDecision.REFUSED;
+                            }
+                        });
             }
 
             @Override

@@ -2,6 +2,7 @@ package dev.coldsendproxy.metrics;
 
 import java.util.Locale;
 
+import dev.coldsendproxy.cache.CacheConfig;
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.quota.QuotaConfig;
 import dev.coldsendproxy.quota.QuotaGovernor;
@@ -27,8 +28,8 @@ class ProxyGauges {
     /** Value of the {@code cache} tag on Caffeine's meters. */
     static final String CACHE_NAME = "leads";
 
-    ProxyGauges(MeterRegistry registry, LeadCache cache, QuotaGovernor quota, QuotaConfig quotaConfig,
-            ColdsendClient upstream) {
+    ProxyGauges(MeterRegistry registry, LeadCache cache, CacheConfig cacheConfig, QuotaGovernor quota,
+            QuotaConfig quotaConfig, ColdsendClient upstream) {
         CaffeineCacheMetrics.monitor(registry, cache.caffeine(), CACHE_NAME);
         Gauge.builder("proxy.cache.bytes", cache, leads -> leads.snapshot().weightedBytes())
                 .description("Body bytes (plus per-entry overhead) held by the lead cache")
@@ -36,6 +37,12 @@ class ProxyGauges {
 
         window(registry, quota, "minute", 0, quotaConfig.perMinute());
         window(registry, quota, "hour", 1, quotaConfig.perHour());
+        // Beside proxy_cache_bytes on the dashboard, so the bound is read from the replica, not from a ConfigMap.
+        long maxBytes = cacheConfig.maxBytes();
+        Gauge.builder("proxy.cache.max.bytes", () -> maxBytes)
+                .description("Bound on the bytes the lead cache holds (proxy.cache.max-bytes)")
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("proxy.quota.budget.low", quota, governor -> governor.budgetLow() ? 1 : 0)
                 .description("1 while stale copies are served instead of refreshed to save the budget")
                 .strongReference(true).register(registry);

@@ -49,11 +49,17 @@ class ColdsendHttp {
     private final int maxBodyBytes;
     private final Counter cutByAttemptTimeout;
     private final Counter cutByDeadline;
+    private final Counter rateLimited;
 
     ColdsendHttp(Vertx vertx, ColdsendConfig config, MeterRegistry registry) {
         this.vertx = vertx;
         this.cutByAttemptTimeout = cutCounter(registry, "attempt_timeout");
         this.cutByDeadline = cutCounter(registry, "deadline");
+        // The quota keeps the proxy under the key's limits, so a 429 means another system spends the key or the
+        // configured limits are above Coldsend's: an alert fires on any (README "Alerts").
+        this.rateLimited = Counter.builder("proxy.upstream.rate.limited")
+                .description("Coldsend answers 429 to the proxy's attempts (spare-budget refreshes included)")
+                .register(registry);
         URI base = parseBaseUrl(config.baseUrl());
         this.ssl = "https".equalsIgnoreCase(base.getScheme());
         this.host = base.getHost();
@@ -189,8 +195,13 @@ class ColdsendHttp {
         });
         response.exceptionHandler(failure -> outcome.fail(
                 new UpstreamUnavailableException("Coldsend connection broke while sending its answer", failure)));
-        response.endHandler(ignored -> outcome.complete(new UpstreamAnswer(response.statusCode(), body.getBytes(),
-                RateLimitHeaders.from(response.headers()))));
+        response.endHandler(ignored -> {
+            if (response.statusCode() == 429) {
+                rateLimited.increment();
+            }
+            outcome.complete(new UpstreamAnswer(response.statusCode(), body.getBytes(),
+                    RateLimitHeaders.from(response.headers())));
+        });
     }
 
     /**

@@ -183,7 +183,9 @@ class MisbehavingClientsIT {
                     matches &= line.contains(label);
                 }
                 if (matches) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    // An OpenMetrics exemplar (" # {trace_id=...} 1.0 <time>") may follow the value.
+                    String sample = line.contains(" # {") ? line.substring(0, line.indexOf(" # {")) : line;
+                    sum += Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
                 }
             }
         }

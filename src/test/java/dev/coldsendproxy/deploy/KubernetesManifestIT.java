@@ -132,6 +132,17 @@ class KubernetesManifestIT {
     }
 
     @Test
+    void alertRulesShipBesideTheServiceMonitor() {
+        JsonNode rules = manifests.one("PrometheusRule");
+
+        assertThat(manifests.one("ServiceMonitor").at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(rules.at("/metadata/name").asText()).isEqualTo("coldsend-proxy");
+        // As written in src/main/kubernetes/kubernetes.yml, which PrometheusRulesTest runs through promtool.
+        assertThat(rules.at("/spec/groups")).isEqualTo(Manifests.read(PrometheusRulesTest.SOURCE)
+                .one("PrometheusRule").at("/spec/groups"));
+    }
+
+    @Test
     void disruptionBudgetKeepsOneOfTheReplicas() {
         JsonNode budget = manifests.proxy("PodDisruptionBudget");
 

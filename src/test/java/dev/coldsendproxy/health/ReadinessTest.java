@@ -1,6 +1,7 @@
 package dev.coldsendproxy.health;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.Management;
+import dev.coldsendproxy.support.Metrics;
 import dev.coldsendproxy.support.ProxyTestBase;
 import dev.coldsendproxy.upstream.ColdsendClient;
 import io.quarkus.test.common.WithTestResource;
@@ -41,6 +43,7 @@ class ReadinessTest extends ProxyTestBase {
                 .body(UPSTREAM + "data.circuit_breaker", equalTo("CLOSED"))
                 .body(UPSTREAM + "data.quota_budget_low", equalTo(false));
         given().get(Management.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
+        assertThat(Metrics.scrape().value("proxy_ready")).isEqualTo(1);
     }
 
     @Test

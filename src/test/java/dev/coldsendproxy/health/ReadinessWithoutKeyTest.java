@@ -1,6 +1,7 @@
 package dev.coldsendproxy.health;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.coldsendproxy.support.Management;
+import dev.coldsendproxy.support.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -28,6 +30,10 @@ class ReadinessWithoutKeyTest {
                 .body("checks.find { it.name == 'proxy-can-serve' }.data.coldsend_key_configured", equalTo(false))
                 .body("checks.find { it.name == 'coldsend-upstream' }.status", equalTo("UP"));
         given().get(Management.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
+        // The same as a metric, for the ProxyReplicaNotReady alert.
+        Metrics scrape = Metrics.scrape();
+        assertThat(scrape.has("proxy_ready")).isTrue();
+        assertThat(scrape.value("proxy_ready")).isZero();
     }
 
     /** A blank key, as an unset environment variable would leave it. */

@@ -83,7 +83,7 @@ class AccessLinesTest {
     }
 
     private static AccessLines.Line line(String id) {
-        return new AccessLines.Line(id, "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
+        return new AccessLines.Line(id, "0af7651916cd43dd8448eb211c80319c", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
     }
 
     /** Holds the writer in its first line until released, then records every message. */

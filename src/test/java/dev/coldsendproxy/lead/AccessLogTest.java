@@ -35,12 +35,14 @@ class AccessLogTest extends ProxyTestBase {
             given().header("X-Request-Id", "req-hit-1").get(leadPath(campaign, leadId)).then().statusCode(200);
 
             assertThat(accessLines(logs, "req-miss-1")).singleElement().asString()
+                    .containsPattern("request_id=req-miss-1 trace_id=[0-9a-f]{32} ")
                     .contains("consumer=anonymous")
                     .contains("route=\"GET /api/public/v1/campaigns/{campaign_id}/leads/{lead_id}\"")
                     .contains("campaign_id=" + campaign, "lead_id=" + leadId)
                     .contains("outcome=miss", "status=200", "upstream_status=200")
                     .containsPattern("duration_ms=\\d+\\.\\d{3}");
             assertThat(accessLines(logs, "req-hit-1")).singleElement().asString()
+                    .containsPattern("request_id=req-hit-1 trace_id=[0-9a-f]{32} ")
                     .contains("outcome=hit", "status=200", "upstream_status=-");
         }
     }

@@ -49,11 +49,11 @@ class ConsumerTelemetryTest extends ProxyTestBase {
             // Access lines are written by a thread of their own: wait for the last one.
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream().anyMatch(line -> line.contains("nobody-1")));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
-                    .contains("request_id=alpha-1 consumer=alpha", "outcome=miss"));
+                    .containsPattern("request_id=alpha-1 trace_id=[0-9a-f]{32} consumer=alpha ").contains("outcome=miss"));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
-                    .contains("request_id=beta-1 consumer=beta", "outcome=hit"));
+                    .containsPattern("request_id=beta-1 trace_id=[0-9a-f]{32} consumer=beta ").contains("outcome=hit"));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
-                    .contains("request_id=nobody-1 consumer=unidentified", "outcome=rejected", "status=401"));
+                    .containsPattern("request_id=nobody-1 trace_id=[0-9a-f]{32} consumer=unidentified ").contains("outcome=rejected", "status=401"));
             assertThat(String.join("\n", logs.lines())).doesNotContain(ALPHA_KEY, BETA_KEY, "wrong-key",
                     ColdsendStubResource.PROXY_KEY);
         }

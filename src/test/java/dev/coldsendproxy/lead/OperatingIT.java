@@ -67,6 +67,7 @@ class OperatingIT {
             assertThat(line.get("level").asText()).isEqualTo("INFO");
             JsonNode fields = line.get("mdc");
             assertThat(fields.get("request_id").asText()).isEqualTo("it-json-1");
+            assertThat(fields.get("trace_id").asText()).matches("[0-9a-f]{32}");
             assertThat(fields.get("consumer").asText()).isEqualTo("anonymous");
             assertThat(fields.get("route").asText()).isEqualTo(LeadTelemetry.ROUTE);
             assertThat(fields.get("outcome").asText()).isEqualTo("miss");

@@ -1,5 +1,6 @@
 package dev.coldsendproxy.metrics;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -113,11 +114,28 @@ class MetricsTest extends ProxyTestBase {
         assertThat(after.value("cache_size", "cache=\"leads\"")).isGreaterThanOrEqualTo(1);
         assertThat(after.has("cache_evictions_total")).isTrue();
         assertThat(delta(before, after, "proxy_cache_bytes")).isEqualTo(leadBody(leadId).length + 256);
+        assertThat(after.value("proxy_cache_max_bytes")).isEqualTo(64 * 1024 * 1024);
         assertThat(delta(before, after, "proxy_quota_remaining", "window=\"minute\"")).isEqualTo(-1);
         assertThat(delta(before, after, "proxy_quota_spent", "window=\"hour\"")).isEqualTo(1);
         assertThat(after.value("proxy_quota_limit", "window=\"minute\"")).isEqualTo(50_000);
         assertThat(after.value("proxy_quota_budget_low")).isZero();
         assertThat(after.text()).doesNotContain(ColdsendStubResource.PROXY_KEY);
+    }
+
+    @Test
+    void countsColdsendsOwn429sApartFromTheCallers429s() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, aResponse().withStatus(429).withHeader("Retry-After", "30")
+                .withHeader("Content-Type", "application/json").withBody("{\"detail\": \"Rate limit exceeded\"}"));
+        Metrics before = Metrics.scrape();
+
+        given().get(leadPath(campaign, leadId)).then().statusCode(429);
+
+        Metrics after = Metrics.scrape();
+        assertThat(delta(before, after, "proxy_upstream_rate_limited_total")).isEqualTo(1);
+        assertThat(delta(before, after, "proxy_lead_rate_limited_total", ANONYMOUS)).isEqualTo(1);
+        assertThat(delta(before, after, REQUESTS, "outcome=\"rejected\"", ANONYMOUS)).isEqualTo(1);
     }
 
     private static double delta(Metrics before, Metrics after, String name, String... labels) {

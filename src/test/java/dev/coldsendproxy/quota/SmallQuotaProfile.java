@@ -7,7 +7,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /** A key budget of 10 a minute and 100 an hour, small enough to spend in a test. */
 public class SmallQuotaProfile implements QuarkusTestProfile {
 
-    static final int PER_MINUTE = 10;
+    public static final int PER_MINUTE = 10;
 
     @Override
     public Map<String, String> getConfigOverrides() {

@@ -18,6 +18,12 @@ public final class Metrics {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
+            // With tracing on, counters and histogram buckets carry an OpenMetrics exemplar after the value:
+            // "name{labels} 3.0 # {span_id="..",trace_id=".."} 1.0 1796204321.251".
+            int exemplar = line.indexOf(" # {");
+            if (exemplar >= 0) {
+                line = line.substring(0, exemplar);
+            }
             int space = line.lastIndexOf(' ');
             samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
         }

@@ -20,7 +20,7 @@ public final class BenchAccessLines implements AutoCloseable {
 
     /** One request's line, as {@code LeadTelemetry} hands it over; false when it was dropped. */
     public boolean offer(String requestId, String campaignId, String leadId, long startNanos) {
-        return lines.offer(new AccessLines.Line(requestId, "anonymous", campaignId, leadId, "hit", 200,
+        return lines.offer(new AccessLines.Line(requestId, LeadSpan.NO_TRACE, "anonymous", campaignId, leadId, "hit", 200,
                 RequestTrace.NO_UPSTREAM_STATUS, System.nanoTime() - startNanos));
     }
 

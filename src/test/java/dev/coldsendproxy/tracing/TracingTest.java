@@ -1,0 +1,237 @@
+package dev.coldsendproxy.tracing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import dev.coldsendproxy.support.CapturedLogs;
+import dev.coldsendproxy.support.ColdsendStubResource;
+import dev.coldsendproxy.support.ProxyTestBase;
+import dev.coldsendproxy.support.TracingProfile;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
+
+import jakarta.inject.Inject;
+
+/**
+ * W3C trace context through the proxy: the caller's trace goes on to Coldsend, each attempt is a
+ * client span of its own, fresh hits are traced too, and no key ever lands in a span.
+ */
+@QuarkusTest
+@TestProfile(TracingProfile.class)
+@WithTestResource(ColdsendStubResource.class)
+class TracingTest extends ProxyTestBase {
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @BeforeEach
+    void forgetEarlierSpans() {
+        spans.reset();
+    }
+
+    @Test
+    void continuesTheCallersTraceToColdsendUnderANewParent() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        String traceId = hex(32);
+        String callerSpan = hex(16);
+
+        caller().header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .header("tracestate", "billing=t61rcWkgMzE")
+                .get(leadPath(campaign, leadId)).then().statusCode(200);
+
+        LoggedRequest sent = coldsend.findAll(getRequestedFor(urlPathEqualTo(leadPath(campaign, leadId)))).get(0);
+        String[] parts = sent.getHeader("traceparent").split("-");
+        assertThat(parts[1]).isEqualTo(traceId);
+        assertThat(parts[2]).matches("[0-9a-f]{16}").isNotEqualTo(callerSpan);
+        assertThat(sent.getHeader("tracestate")).isEqualTo("billing=t61rcWkgMzE");
+        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(server.getParentSpanId()).isEqualTo(callerSpan);
+        // Coldsend's parent is the proxy's attempt span, itself a child of the proxy's server span.
+        SpanData attempt = await().atMost(Duration.ofSeconds(10)).until(() -> clientSpans(traceId), l -> l.size() == 1).get(0);
+        assertThat(attempt.getSpanId()).isEqualTo(parts[2]);
+        assertThat(attempt.getParentSpanId()).isEqualTo(server.getSpanId());
+    }
+
+    @Test
+    void showsEachAttemptOfARetriedMissAsASiblingClientSpan() {
+        String campaign = uuid();
+        String leadId = uuid();
+        coldsend.stubFor(get(urlPathEqualTo(leadPath(campaign, leadId))).inScenario("retry")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(error(503, "busy")).willSetStateTo("recovered"));
+        coldsend.stubFor(get(urlPathEqualTo(leadPath(campaign, leadId))).inScenario("retry")
+                .whenScenarioStateIs("recovered").willReturn(lead(leadBody(leadId))));
+        String traceId = hex(32);
+
+        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").get(leadPath(campaign, leadId))
+                .then().statusCode(200);
+
+        List<SpanData> attempts = await().atMost(Duration.ofSeconds(10))
+                .until(() -> clientSpans(traceId), l -> l.size() == 2);
+        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(attempts).allSatisfy(attempt -> assertThat(attempt.getParentSpanId()).isEqualTo(server.getSpanId()));
+        assertThat(attempts).extracting(a -> a.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                .containsExactlyInAnyOrder(503L, 200L);
+        // Coldsend saw each attempt's own span as its parent.
+        assertThat(coldsend.findAll(getRequestedFor(urlPathEqualTo(leadPath(campaign, leadId)))))
+                .extracting(sent -> sent.getHeader("traceparent").split("-")[2])
+                .containsExactlyInAnyOrderElementsOf(attempts.stream().map(SpanData::getSpanId).toList());
+    }
+
+    @Test
+    void putsConsumerCacheOutcomeStatusAndQuotaDecisionOnTheServerSpan() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        String traceId = hex(32);
+
+        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").get(leadPath(campaign, leadId))
+                .then().statusCode(200);
+
+        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.consumer"))).isEqualTo("billing");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("miss");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("granted");
+        assertThat(server.getAttributes().get(AttributeKey.longKey("coldsend_proxy.upstream.status_code"))).isEqualTo(200L);
+        assertThat(server.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+    }
+
+    @Test
+    void marksAnAskTheBudgetRefusedOnItsSpan() {
+        String campaign = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(uuid())));
+        for (int i = 0; i < TracingProfile.PER_MINUTE; i++) {
+            caller().header("Prefer", "wait=0").get(leadPath(campaign, uuid())).then().statusCode(200);
+        }
+        String traceId = hex(32);
+
+        caller().header("Prefer", "wait=0").header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                .get(leadPath(campaign, uuid())).then().statusCode(429);
+
+        SpanData refused = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("refused");
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("rejected");
+        assertThat(refused.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(429L);
+        assertThat(clientSpans(traceId)).as("nothing sent to Coldsend").isEmpty();
+    }
+
+    @Test
+    void tracesFreshHitsAnsweredAheadOfResteasy() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        caller().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
+        String traceId = hex(32);
+        String callerSpan = hex(16);
+
+        caller().header("traceparent", "00-" + traceId + "-" + callerSpan + "-01").get(leadPath(campaign, leadId))
+                .then().statusCode(200).header("X-Cache", "HIT");
+
+        SpanData hit = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(hit.getParentSpanId()).isEqualTo(callerSpan);
+        assertThat(hit.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("hit");
+        assertThat(hit.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("none");
+        assertThat(hit.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.consumer"))).isEqualTo("billing");
+        assertThat(hit.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+        assertThat(clientSpans(traceId)).isEmpty();
+        assertThat(upstreamCalls(campaign, leadId)).isEqualTo(1);
+    }
+
+    @Test
+    void writesTheTraceIdBesideTheRequestIdInTheAccessLine() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        String traceId = hex(32);
+
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").header("X-Request-Id", "traced-1")
+                    .get(leadPath(campaign, leadId)).then().statusCode(200);
+            caller().header("X-Request-Id", "untraced-1").get(leadPath(campaign, leadId)).then().statusCode(200);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream().anyMatch(l -> l.contains("untraced-1")));
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("request_id=traced-1 trace_id=" + traceId + " consumer=billing"));
+            // Without a caller's trace the proxy starts one: the line carries its id all the same.
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .containsPattern("request_id=untraced-1 trace_id=[0-9a-f]{32} consumer=billing"));
+        }
+    }
+
+    @Test
+    void putsNoKeyInAnySpan() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        String traceId = hex(32);
+        String parent = "00-" + traceId + "-" + hex(16) + "-01";
+
+        caller().header("traceparent", parent).get(leadPath(campaign, leadId)).then().statusCode(200);
+        caller().header("traceparent", parent).get(leadPath(campaign, leadId)).then().statusCode(200);
+        // A caller that also puts its key in the query string, and one with a wrong key.
+        caller().header("traceparent", parent).queryParam("api_key", TracingProfile.CONSUMER_KEY)
+                .get(leadPath(campaign, leadId)).then().statusCode(200);
+        given().header("traceparent", parent).header("X-API-Key", "wrong-TEST-ONLY-key").get(leadPath(campaign, leadId))
+                .then().statusCode(401);
+
+        List<SpanData> all = await().atMost(Duration.ofSeconds(10))
+                .until(() -> spansOf(traceId), l -> l.stream().filter(s -> s.getKind() == SpanKind.SERVER).count() == 4);
+        assertThat(all).anySatisfy(span -> assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT));
+        coldsend.verify(1, getRequestedFor(urlPathEqualTo(leadPath(campaign, leadId)))
+                .withHeader("X-API-Key", equalTo(ColdsendStubResource.PROXY_KEY)));
+        for (SpanData span : all) {
+            String everything = span.getName() + " " + span.getAttributes() + " " + span.getEvents()
+                    + " " + span.getResource().getAttributes();
+            assertThat(everything).doesNotContain(TracingProfile.CONSUMER_KEY, ColdsendStubResource.PROXY_KEY,
+                    "wrong-TEST-ONLY-key");
+        }
+    }
+
+    private static RequestSpecification caller() {
+        return given().header("X-API-Key", TracingProfile.CONSUMER_KEY);
+    }
+
+    private List<SpanData> spansOf(String traceId) {
+        return spans.getFinishedSpanItems().stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+    }
+
+    private SpanData serverSpan(String traceId) {
+        return spansOf(traceId).stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst().orElse(null);
+    }
+
+    private List<SpanData> clientSpans(String traceId) {
+        return spansOf(traceId).stream().filter(span -> span.getKind() == SpanKind.CLIENT).toList();
+    }
+
+    private static String hex(int length) {
+        StringBuilder hex = new StringBuilder(length);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < length; i++) {
+            hex.append(Character.forDigit(random.nextInt(16), 16));
+        }
+        return hex.toString();
+    }
+}
