@@ -155,7 +155,10 @@ class FaultInjectionTest extends ProxyTestBase {
     void stopsReadingAChunkedBodyOnceItPassesTheLimit() {
         String campaign = uuid();
         String leadId = uuid();
-        upstreamAnswers(campaign, leadId, lead(oversizedLead(leadId)).withChunkedDribbleDelay(200, 100));
+        // Four chunks of 50 KB, 10 ms apart (no Content-Length): the second passes the 64 KB limit. Two short
+        // sleeps stay far inside the 500 ms attempt timeout on a loaded machine; 100 chunks over 200 ms once
+        // reached the limit only after it, and a retry made the count 2 (bench/stress-tests.sh, round 9).
+        upstreamAnswers(campaign, leadId, lead(oversizedLead(leadId)).withChunkedDribbleDelay(4, 40));
 
         Response response = given().get(leadPath(campaign, leadId));
 
