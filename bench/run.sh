@@ -18,10 +18,10 @@
 #   BENCH_PRIME=10        seconds of unrecorded hot load per server first (JIT); 0 to skip
 #   Two pairs run interleaved in scenarios (a), (a2) and (b):
 #   - bare: "proxy" with its access lines off (like NGINX's `access_log off` and Varnish without varnishncsa),
-#     no caller keys, BENCH_PROXY_IO_THREADS event loops, against "nginx", "nginx-1w" (one worker) and "varnish";
+#     no caller keys, no tracing, BENCH_PROXY_IO_THREADS event loops, against "nginx", "nginx-1w" (one worker) and "varnish";
 #   - as shipped: "proxy-shipped", the jar with its default configuration (access lines on, JSON console, a
-#     consumer key checked on every request, Quarkus's default event loops unless BENCH_SHIPPED_IO_THREADS is
-#     set), against "nginx-log": NGINX with a buffered access log (`combined buffer=64k flush=1s`), as deployed.
+#     consumer key checked on every request, spans made but not exported, its default event loops unless
+#     BENCH_SHIPPED_IO_THREADS is set), against "nginx-log": NGINX with a buffered access log (`combined buffer=64k flush=1s`), as deployed.
 #   The only settings the shipped proxy is given are its address, Coldsend's URL and key, one consumer's key
 #   digest, and a quota large enough for the Zipf warm-up (hits never spend it). Every server gets the
 #   consumer's X-API-Key header; the peers ignore it.
@@ -29,8 +29,10 @@
 #   BENCH_PROXY_IO_THREADS=1  the bare proxy's event loops, as the default gives a 1-CPU pod
 #   BENCH_LOOP_VARIANTS="1 2"  adds as-shipped proxies with that many event loops ("proxy-loops-N") to (a) and
 #                         (a2), to choose the default (run once with BENCH_PIN=1 for a 1-CPU server, once without)
-#   BENCH_PROXY_OTEL_SDK_DISABLED=false  the bare proxy's tracing: spans made and propagated, none exported (no
-#                         collector named); true switches the OpenTelemetry SDK off, to measure what tracing costs a hit
+#   BENCH_UNTRACED=1      adds "proxy-untraced" to (a) and (a2): the shipped proxy with the OpenTelemetry SDK off
+#                         (QUARKUS_OTEL_SDK_DISABLED=true), so the pair shows what tracing without export costs a hit
+#   BENCH_PROXY_OTEL_SDK_DISABLED=true  the bare proxy's tracing is off, like its access lines and caller keys;
+#                         false makes and propagates spans there too (none exported: no collector is named)
 #   BENCH_PIN=0           1: wrk runs on CPU 0 and every server (all its processes and threads) on CPU 1
 #                         only, so each serves from exactly one core and none shares a core with the load
 #                         generator; the default leaves placement to the scheduler, as in production
@@ -64,6 +66,7 @@ SERVERS=(proxy nginx varnish)
 # the as-shipped pair; (b) measures both pairs.
 LOOP_VARIANTS=()
 for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
+[[ ${BENCH_UNTRACED:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-untraced)
 HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
 ZIPF_SERVERS=(proxy proxy-shipped nginx nginx-log varnish)
 declare -A PORT PIDS
@@ -137,7 +140,7 @@ start_proxy() { # name [extra env...]
     QUARKUS_MANAGEMENT_PORT="$(free_port)" \
     QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL="${BENCH_PROXY_ACCESS_LOG_LEVEL:-WARN}" \
     QUARKUS_HTTP_IO_THREADS="${BENCH_PROXY_IO_THREADS:-1}" \
-    QUARKUS_OTEL_SDK_DISABLED="${BENCH_PROXY_OTEL_SDK_DISABLED:-false}" "$@" \
+    QUARKUS_OTEL_SDK_DISABLED="${BENCH_PROXY_OTEL_SDK_DISABLED:-true}" "$@" \
     "${ON_SERVER_CPU[@]}" java -jar "$JAR" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
@@ -373,6 +376,7 @@ main() {
     start_proxy_shipped proxy-shipped
   fi
   for n in ${BENCH_LOOP_VARIANTS:-}; do start_proxy_shipped "proxy-loops-$n" QUARKUS_HTTP_IO_THREADS="$n"; done
+  [[ ${BENCH_UNTRACED:-0} == 1 ]] && start_proxy_shipped proxy-untraced QUARKUS_OTEL_SDK_DISABLED=true
   start_nginx nginx auto
   start_nginx nginx-log auto log
   start_nginx nginx-1w 1
