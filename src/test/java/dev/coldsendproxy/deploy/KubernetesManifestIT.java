@@ -104,12 +104,7 @@ class KubernetesManifestIT {
         JsonNode pod = manifests.proxy("Deployment").at("/spec/template/spec");
         JsonNode container = manifests.container();
 
-        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();
-        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(container.at("/securityContext/allowPrivilegeEscalation").isBoolean()).isTrue();
-        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
-        assertThat(list(container.at("/securityContext/capabilities/drop"))).extracting(JsonNode::asText).contains("ALL");
+        Manifests.assertLockedDown(pod, container);
 
         JsonNode tmp = list(container.path("volumeMounts")).stream()
                 .filter(m -> "/tmp".equals(m.path("mountPath").asText()))

@@ -1,5 +1,7 @@
 package dev.coldsendproxy.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -122,6 +124,19 @@ final class Manifests {
                 .mapToInt(p -> p.path("containerPort").asInt())
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no container port named " + name));
+    }
+
+    /**
+     * The pod runs as a non-root user, and the container on a read-only root with no privilege
+     * escalation and every capability dropped: what the proxy's and Redis's Deployments both promise.
+     */
+    static void assertLockedDown(JsonNode podSpec, JsonNode container) {
+        assertThat(podSpec.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(podSpec.at("/securityContext/runAsUser").asInt()).isPositive();
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.at("/securityContext/allowPrivilegeEscalation").isBoolean()).isTrue();
+        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
+        assertThat(list(container.at("/securityContext/capabilities/drop"))).extracting(JsonNode::asText).contains("ALL");
     }
 
     /** Elements of an array node as a list, for AssertJ. */

@@ -85,12 +85,7 @@ class RedisTierManifestsIT extends KubernetesManifestIT {
         JsonNode container = redisContainer();
 
         assertThat(redisDeployment().at("/spec/replicas").asInt()).isEqualTo(1);
-        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();
-        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(container.at("/securityContext/allowPrivilegeEscalation").isBoolean()).isTrue();
-        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
-        assertThat(list(container.at("/securityContext/capabilities/drop"))).extracting(JsonNode::asText).contains("ALL");
+        Manifests.assertLockedDown(pod, container);
         for (String bound : List.of("requests", "limits")) {
             for (String resource : List.of("cpu", "memory")) {
                 assertThat(container.at("/resources/" + bound + "/" + resource).asText()).as(bound + "." + resource).isNotBlank();
