@@ -10,6 +10,8 @@
 # shared with other people's builds, HOG_NICE=19 makes the hogs yield (about 1.5 % of a contended core).
 # MAX_MINUTES (default 180) stops starting new rounds once that much time has passed: at about 3 to 5
 # minutes a round under the full squeeze, 20 rounds fit.
+# Touch target/stress-pause to pause between rounds (for a benchmark that needs a quiet machine): the
+# current round finishes, the hogs are stopped, and the next round starts once the file is gone.
 # Writes one line per round and a summary to target/stress-tests.log; exits non-zero if a round failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,13 @@ for round in $(seq "$ROUNDS"); do
   if (( $(date +%s) - started > MAX_MINUTES * 60 )); then
     echo "stopped after $ran rounds: the $MAX_MINUTES-minute budget is spent" | tee -a "$LOG"
     break
+  fi
+  if [[ -e target/stress-pause ]]; then
+    echo "paused before round $round at $(date -u +%T)Z" | tee -a "$LOG"
+    for pid in "${hogs[@]}"; do kill -STOP "$pid"; done
+    while [[ -e target/stress-pause ]]; do sleep 5; done
+    for pid in "${hogs[@]}"; do kill -CONT "$pid"; done
+    echo "resumed at $(date -u +%T)Z" | tee -a "$LOG"
   fi
   round_start=$(date +%s)
   if ./mvnw -o test -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false > "target/stress-round-$round.log" 2>&1; then
