@@ -8,7 +8,6 @@ import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import io.netty.buffer.Unpooled;
-import io.opentelemetry.api.trace.Span;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +25,9 @@ import jakarta.enterprise.event.Observes;
  * profile (docs/benchmarks.md). Anything else (a missing or unknown key, bad ids,
  * {@code Cache-Control: no-cache}, a stale or absent entry, one not fresh enough for the caller's
  * {@code max-age} or {@code min-fresh}) goes on to {@link LeadResource}
- * untouched via {@code next()}, so errors, misses and stale answers keep one code path.
+ * untouched via {@code next()}, so errors, misses and stale answers keep one code path. Those
+ * requests get their server span on the way ({@link LeadServerSpans}); a fresh hit gets none, and
+ * its access line carries the caller's trace id instead (docs/benchmarks.md "Tracing").
  */
 @ApplicationScoped
 class FreshHitRoute {
@@ -37,12 +38,15 @@ class FreshHitRoute {
     private final ConsumerRegistry consumers;
     private final QuotaGovernor quota;
     private final LeadTelemetry telemetry;
+    private final LeadServerSpans spans;
 
-    FreshHitRoute(LeadService leads, ConsumerRegistry consumers, QuotaGovernor quota, LeadTelemetry telemetry) {
+    FreshHitRoute(LeadService leads, ConsumerRegistry consumers, QuotaGovernor quota, LeadTelemetry telemetry,
+            LeadServerSpans spans) {
         this.leads = leads;
         this.consumers = consumers;
         this.quota = quota;
         this.telemetry = telemetry;
+        this.spans = spans;
     }
 
     /**
@@ -58,33 +62,30 @@ class FreshHitRoute {
         MultiMap in = ctx.request().headers();
         RequestDirectives asked = RequestDirectives.parse(in.get(LeadHeaders.CACHE_CONTROL));
         if (asked.noCache()) {
-            ctx.next();
+            spans.next(ctx);
             return;
         }
         LeadKey key = LeadPath.keyOrNull(ctx.normalizedPath());
         if (key == null) {
-            ctx.next();
+            spans.next(ctx);
             return;
         }
         Consumer consumer;
         try {
             consumer = consumers.authenticate(in.get(LeadHeaders.X_API_KEY));
         } catch (ProblemException notAPlainHit) {
-            ctx.next();
+            spans.next(ctx);
             return;
         }
         HttpServerResponse response = ctx.response();
         MultiMap out = response.headers();
         CachedLead fresh = hit(key, consumer, asked, out);
         if (fresh == null) {
-            ctx.next();
+            spans.next(ctx);
             return;
         }
         String requestId = RequestIds.acceptOrCreate(in.get(LeadHeaders.X_REQUEST_ID));
         out.set(LeadHeaders.X_REQUEST_ID, requestId);
-        // The server span Quarkus's Vert.x tracing opened before this route ran; it ends with the response.
-        Span span = LeadSpan.current();
-        LeadSpan.record(span, consumer.name(), HIT, LeadSpan.QuotaDecision.NONE, RequestTrace.NO_UPSTREAM_STATUS);
         int status;
         if (fresh.status() == 200 && EntityTags.noneMatchFails(in.get(LeadHeaders.IF_NONE_MATCH), fresh.etag())) {
             status = 304;
@@ -94,7 +95,7 @@ class FreshHitRoute {
             out.set(LeadHeaders.CONTENT_TYPE, LeadHeaders.APPLICATION_JSON);
             response.setStatusCode(status).end(Buffer.buffer(Unpooled.wrappedBuffer(fresh.body())));
         }
-        telemetry.answered(requestId, LeadSpan.traceId(span), consumer.name(), key, CacheOutcome.HIT, status,
+        telemetry.answered(requestId, LeadSpan.callersTraceId(in.get(LeadHeaders.TRACEPARENT)), consumer.name(), key, CacheOutcome.HIT, status,
                 RequestTrace.NO_UPSTREAM_STATUS, start);
     }
 

@@ -16,6 +16,8 @@ final class LeadHeaders {
     static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
     static final CharSequence IF_NONE_MATCH = HttpHeaders.createOptimized("If-None-Match");
     static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
+    /** W3C trace context: a fresh hit reads only the trace id out of it, for its access line. */
+    static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
     static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
     static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 

@@ -52,10 +52,12 @@ public class LeadResource {
             @RestHeader("If-None-Match") String ifNoneMatch,
             @RestHeader("Cache-Control") String cacheControl,
             @RestHeader("Prefer") String prefer,
+            @RestHeader("traceparent") String traceparent,
             HttpServerResponse http) {
         long start = System.nanoTime();
         // Taken here, on the request's own context: the answer may come back on another.
         Span span = LeadSpan.current();
+        String traceId = LeadSpan.traceId(span, traceparent);
         String requestId = RequestIds.acceptOrCreate(callerRequestId);
         http.putHeader(REQUEST_ID, requestId);
         Consumer consumer = null;
@@ -65,18 +67,18 @@ public class LeadResource {
             key = LeadIds.parse(campaignId, leadId);
             return fetch(key, consumer, new RequestTrace(requestId, RequestDirectives.parse(cacheControl),
                     PreferWait.parse(prefer)), ifNoneMatch,
-                    http, span, start);
+                    http, span, traceId, start);
         } catch (RuntimeException e) {
             LeadSpan.record(span, consumerName(consumer), LeadTelemetry.rejectedTag(), LeadSpan.QuotaDecision.NONE,
                     RequestTrace.NO_UPSTREAM_STATUS);
-            telemetry.rejected(requestId, LeadSpan.traceId(span), consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS,
+            telemetry.rejected(requestId, traceId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS,
                     start);
             throw e;
         }
     }
 
     private Uni<RestResponse<byte[]>> fetch(LeadKey key, Consumer consumer, RequestTrace trace, String ifNoneMatch,
-            HttpServerResponse http, Span span, long start) {
+            HttpServerResponse http, Span span, String traceId, long start) {
         return leads.fetch(key, consumer, trace)
                 .map(reply -> {
                     RestResponse<byte[]> response = respond(reply.lead(), reply.outcome(), reply.ageSeconds(), consumer,
@@ -84,7 +86,7 @@ public class LeadResource {
                     // Before the response is written: the span ends with it.
                     LeadSpan.record(span, consumer.name(), LeadTelemetry.tag(reply.outcome()), trace.quotaDecision(),
                             trace.upstreamStatus());
-                    telemetry.answered(trace.requestId(), LeadSpan.traceId(span), consumer.name(), key, reply.outcome(),
+                    telemetry.answered(trace.requestId(), traceId, consumer.name(), key, reply.outcome(),
                             response.getStatus(), trace.upstreamStatus(), start);
                     return response;
                 })
@@ -92,7 +94,7 @@ public class LeadResource {
                     int status = statusOf(failure);
                     LeadSpan.record(span, consumer.name(), LeadTelemetry.rejectedTag(),
                             status == 429 ? trace.quotaDecisionOnRefusal() : trace.quotaDecision(), trace.upstreamStatus());
-                    telemetry.rejected(trace.requestId(), LeadSpan.traceId(span), consumer, key, status,
+                    telemetry.rejected(trace.requestId(), traceId, consumer, key, status,
                             trace.upstreamStatus(), start);
                 });
     }

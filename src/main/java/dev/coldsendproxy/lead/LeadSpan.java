@@ -7,11 +7,11 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 
 /**
- * What the proxy decided, put on the lead request's server span. Quarkus's Vert.x tracing opens
- * that span for every request before any route runs, fresh hits answered by {@link FreshHitRoute}
- * included, and closes it with the status sent; this adds the consumer, how the cache answered and
- * the quota decision, so a trace answers "why was this slow, or refused" without a log search.
- * Consumer names only: no key (the caller's or Coldsend's) is ever put on a span.
+ * What the proxy decided, put on the lead request's server span. {@link LeadServerSpans} opens
+ * that span for every lead request that goes past the fresh-hit route and closes it with the status
+ * sent (fresh hits make none: they cost too little to carry a span); this adds the consumer, how the
+ * cache answered and the quota decision, so a trace answers "why was this slow, or refused" without
+ * a log search. Consumer names only: no key (the caller's or Coldsend's) is ever put on a span.
  */
 final class LeadSpan {
 
@@ -23,8 +23,13 @@ final class LeadSpan {
     static final AttributeKey<String> QUOTA_DECISION = AttributeKey.stringKey("coldsend_proxy.quota.decision");
     /** Status of this request's own last Coldsend answer, absent when it made no call. */
     static final AttributeKey<Long> UPSTREAM_STATUS = AttributeKey.longKey("coldsend_proxy.upstream.status_code");
-    /** Access-line value of the trace id when tracing is off ({@code quarkus.otel.sdk.disabled=true}). */
+    /** Access-line value of the trace id when there is none: no span, and no valid {@code traceparent}. */
     static final String NO_TRACE = "-";
+    /** Length of a version-00 {@code traceparent}: {@code 00-<32 hex>-<16 hex>-<2 hex>}. */
+    private static final int TRACEPARENT_LENGTH = 55;
+    private static final int TRACE_ID_AT = 3;
+    private static final int SPAN_ID_AT = 36;
+    private static final int FLAGS_AT = 53;
 
     /** How the request's budget question was answered. */
     enum QuotaDecision {
@@ -66,9 +71,51 @@ final class LeadSpan {
         }
     }
 
-    /** The trace id for the access line: the caller's own when it sent a {@code traceparent}. */
-    static String traceId(Span span) {
+    /**
+     * The trace id for the access line: the span's (the caller's own when it sent a
+     * {@code traceparent}); without a span (a fresh hit, or tracing off) the caller's, read from its
+     * {@code traceparent}, so the line can still be found from the caller's trace; else {@link #NO_TRACE}.
+     */
+    static String traceId(Span span, String traceparent) {
         SpanContext context = span.getSpanContext();
-        return context.isValid() ? context.getTraceId() : NO_TRACE;
+        return context.isValid() ? context.getTraceId() : callersTraceId(traceparent);
+    }
+
+    /**
+     * The trace id of a valid W3C {@code traceparent}, or {@link #NO_TRACE}: lower-case hex fields at
+     * their places, a trace id not all zeros, version {@code ff} refused, and version {@code 00} exactly
+     * 55 characters long (later versions may append fields).
+     */
+    static String callersTraceId(String traceparent) {
+        if (traceparent == null || traceparent.length() < TRACEPARENT_LENGTH
+                || traceparent.charAt(TRACE_ID_AT - 1) != '-' || traceparent.charAt(SPAN_ID_AT - 1) != '-'
+                || traceparent.charAt(FLAGS_AT - 1) != '-'
+                || !hex(traceparent, 0, TRACE_ID_AT - 1) || traceparent.startsWith("ff")
+                || traceparent.startsWith("00") && traceparent.length() != TRACEPARENT_LENGTH
+                || !hex(traceparent, TRACE_ID_AT, SPAN_ID_AT - 1) || !hex(traceparent, SPAN_ID_AT, FLAGS_AT - 1)
+                || !hex(traceparent, FLAGS_AT, TRACEPARENT_LENGTH)
+                || zeros(traceparent, TRACE_ID_AT, SPAN_ID_AT - 1) || zeros(traceparent, SPAN_ID_AT, FLAGS_AT - 1)) {
+            return NO_TRACE;
+        }
+        return traceparent.substring(TRACE_ID_AT, SPAN_ID_AT - 1);
+    }
+
+    private static boolean hex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean zeros(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -18,7 +18,7 @@ public final class BenchRoute {
 
     public BenchRoute(LeadCache cache, QuotaGovernor quota, CacheConfig config) {
         LeadService leads = new LeadService(cache, null, quota, config, null, null, null, null);
-        this.route = new FreshHitRoute(leads, null, quota, null);
+        this.route = new FreshHitRoute(leads, null, quota, null, null);
     }
 
     /** What {@code FreshHitRoute.serve} does for a hit between reading the request and writing it out. */

@@ -1,0 +1,93 @@
+package dev.coldsendproxy.lead;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Opens the server span of a lead request that goes past the fresh-hit route: a miss, a stale
+ * answer, a revalidation, a refusal or an error. Vert.x's own server spans are off on the public
+ * port ({@code tracing.UntracedServerRequests}) because they cost a fresh hit more than the hit
+ * itself; so the span is opened here, continuing the caller's {@code traceparent}, and made current
+ * on the request's Vert.x context, where {@link LeadResource}, each Coldsend attempt's client span
+ * and the Redis tier's commands find it. It ends with the response, carrying its status.
+ * With {@code quarkus.otel.sdk.disabled=true} the tracer and propagator are no-ops: nothing is made.
+ */
+@ApplicationScoped
+class LeadServerSpans {
+
+    /** The span's name and {@code http.route}: the route's template, never the ids. */
+    static final String ROUTE = "/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}";
+    static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
+    static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+    static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+    static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+    static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
+
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+
+    LeadServerSpans(OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("dev.coldsendproxy.lead");
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    }
+
+    /** Opens the request's span, makes it current for all that follows, then hands the request on. */
+    void next(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Context parent = propagator.extract(Context.root(), request, RequestHeaders.INSTANCE);
+        String method = request.method().name();
+        Span span = tracer.spanBuilder(method + " " + ROUTE)
+                .setParent(parent)
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute(HTTP_REQUEST_METHOD, method)
+                .setAttribute(HTTP_ROUTE, ROUTE)
+                .setAttribute(URL_PATH, request.path())
+                .setAttribute(URL_SCHEME, request.scheme())
+                .startSpan();
+        // On the request's duplicated Vert.x context: Quarkus's context storage keeps it there, not in a thread local.
+        Scope scope = parent.with(span).makeCurrent();
+        ctx.addEndHandler(ended -> {
+            HttpServerResponse response = ctx.response();
+            if (response.ended()) {
+                int status = response.getStatusCode();
+                span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
+                if (status >= 500) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+            } else {
+                span.setStatus(StatusCode.ERROR, "connection closed before the response was sent");
+            }
+            scope.close();
+            span.end();
+        });
+        ctx.next();
+    }
+
+    /** A W3C {@code traceparent} / {@code tracestate} reader over the request's headers. */
+    private enum RequestHeaders implements TextMapGetter<HttpServerRequest> {
+        INSTANCE;
+
+        @Override
+        public Iterable<String> keys(HttpServerRequest request) {
+            return request.headers().names();
+        }
+
+        @Override
+        public String get(HttpServerRequest request, String key) {
+            return request == null ? null : request.getHeader(key);
+        }
+    }
+}
