@@ -31,6 +31,8 @@
 #                         (a2), to choose the default (run once with BENCH_PIN=1 for a 1-CPU server, once without)
 #   BENCH_UNTRACED=1      adds "proxy-untraced" to (a) and (a2): the shipped proxy with the OpenTelemetry SDK off
 #                         (QUARKUS_OTEL_SDK_DISABLED=true), so the pair shows what tracing without export costs a hit
+#   BENCH_HOT_SERVERS="proxy-shipped proxy-untraced"  only these in (a) and (a2), for a long A/B of two: many
+#                         short interleaved rounds, then `python3 bench/ab.py <run dir>/results.jsonl A B`
 #   BENCH_PROXY_OTEL_SDK_DISABLED=true  the bare proxy's tracing is off, like its access lines and caller keys;
 #                         false makes and propagates spans there too (none exported: no collector is named)
 #   BENCH_PIN=0           1: wrk runs on CPU 0 and every server (all its processes and threads) on CPU 1
@@ -68,6 +70,8 @@ LOOP_VARIANTS=()
 for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
 [[ ${BENCH_UNTRACED:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-untraced)
 HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
+# BENCH_HOT_SERVERS narrows (a) and (a2) to some of those, for a long A/B of two (see bench/ab.py).
+[[ -n ${BENCH_HOT_SERVERS:-} ]] && read -r -a HOT_SERVERS <<< "$BENCH_HOT_SERVERS"
 ZIPF_SERVERS=(proxy proxy-shipped nginx nginx-log varnish)
 declare -A PORT PIDS
 STARTED=()
