@@ -23,6 +23,19 @@ final class LeadPath {
     }
 
     /**
+     * Whether {@code path} has the lead route's shape, {@code PREFIX<one segment>/leads/<one segment>},
+     * whatever the segments hold (bad ids included): the resource answers it, so it is that route.
+     */
+    static boolean onRoute(String path) {
+        if (path == null || !path.startsWith(PREFIX)) {
+            return false;
+        }
+        int leads = path.indexOf(LEADS, CAMPAIGN_AT);
+        return leads > CAMPAIGN_AT && path.indexOf('/', CAMPAIGN_AT) == leads
+                && path.length() > leads + LEADS.length() && path.indexOf('/', leads + LEADS.length()) < 0;
+    }
+
+    /**
      * The key of {@code path} when it is exactly {@code PREFIX<uuid>/leads/<uuid>} with two strict
      * UUIDs ({@link LeadKey#canonicalId}), else null: the caller then leaves the request to
      * {@link LeadResource}, which answers every other shape with its usual errors.

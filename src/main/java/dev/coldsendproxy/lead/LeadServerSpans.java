@@ -3,6 +3,7 @@ package dev.coldsendproxy.lead;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -28,7 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class LeadServerSpans {
 
-    /** The span's name and {@code http.route}: the route's template, never the ids. */
+    /** The span's name (after the method) and {@code http.route}: the route's template, never the ids. */
     static final String ROUTE = "/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}";
     static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
@@ -49,14 +50,19 @@ class LeadServerSpans {
         HttpServerRequest request = ctx.request();
         Context parent = propagator.extract(Context.root(), request, RequestHeaders.INSTANCE);
         String method = request.method().name();
-        Span span = tracer.spanBuilder(method + " " + ROUTE)
+        String path = request.path();
+        // Only the lead route's shape is that route: any other path under the prefix is a 404, named by its method alone.
+        boolean onRoute = LeadPath.onRoute(path);
+        SpanBuilder builder = tracer.spanBuilder(onRoute ? method + " " + ROUTE : method)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(HTTP_REQUEST_METHOD, method)
-                .setAttribute(HTTP_ROUTE, ROUTE)
-                .setAttribute(URL_PATH, request.path())
-                .setAttribute(URL_SCHEME, request.scheme())
-                .startSpan();
+                .setAttribute(URL_PATH, path)
+                .setAttribute(URL_SCHEME, request.scheme());
+        if (onRoute) {
+            builder.setAttribute(HTTP_ROUTE, ROUTE);
+        }
+        Span span = builder.startSpan();
         // On the request's duplicated Vert.x context: Quarkus's context storage keeps it there, not in a thread local.
         Scope scope = parent.with(span).makeCurrent();
         ctx.addEndHandler(ended -> {

@@ -38,4 +38,24 @@ class LeadPathTest {
             assertThat(LeadPath.keyOrNull(path)).as(path).isNull();
         }
     }
+
+    @Test
+    void knowsTheRoutesShapeWhateverTheSegmentsHold() {
+        assertThat(LeadPath.onRoute("/api/public/v1/campaigns/" + CAMPAIGN + "/leads/" + LEAD)).isTrue();
+        assertThat(LeadPath.onRoute("/api/public/v1/campaigns/not-a-uuid/leads/x")).as("bad ids: a 400 of this route").isTrue();
+        String[] others = {
+                null,
+                "/api/public/v1/campaigns/",
+                "/api/public/v1/campaigns/" + CAMPAIGN,
+                "/api/public/v1/campaigns/" + CAMPAIGN + "/leads/",
+                "/api/public/v1/campaigns//leads/" + LEAD,
+                "/api/public/v1/campaigns/" + CAMPAIGN + "/leads/" + LEAD + "/",
+                "/api/public/v1/campaigns/" + CAMPAIGN + "/x/leads/" + LEAD,
+                "/api/public/v1/campaigns/" + CAMPAIGN + "/leads/" + LEAD + "/notes",
+                "/api/public/v1/leads/" + LEAD,
+        };
+        for (String path : others) {
+            assertThat(LeadPath.onRoute(path)).as(String.valueOf(path)).isFalse();
+        }
+    }
 }

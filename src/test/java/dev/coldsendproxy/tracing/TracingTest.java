@@ -118,6 +118,22 @@ class TracingTest extends ProxyTestBase {
         assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("granted");
         assertThat(server.getAttributes().get(AttributeKey.longKey("coldsend_proxy.upstream.status_code"))).isEqualTo(200L);
         assertThat(server.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+        assertThat(server.getName()).isEqualTo("GET " + ROUTE);
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("http.route"))).isEqualTo(ROUTE);
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("url.path"))).isEqualTo(leadPath(campaign, leadId));
+    }
+
+    @Test
+    void namesASpanByTheRouteOnlyWhenThePathIsOnIt() {
+        String traceId = hex(32);
+
+        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                .get("/api/public/v1/campaigns/" + uuid() + "/notes").then().statusCode(404);
+
+        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(server.getName()).isEqualTo("GET");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("http.route"))).isNull();
+        assertThat(server.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(404L);
     }
 
     @Test
@@ -220,6 +236,8 @@ class TracingTest extends ProxyTestBase {
                     "wrong-TEST-ONLY-key");
         }
     }
+
+    private static final String ROUTE = "/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}";
 
     private static RequestSpecification caller() {
         return given().header("X-API-Key", TracingProfile.CONSUMER_KEY);
