@@ -27,7 +27,7 @@ import jakarta.enterprise.event.Observes;
  * {@code max-age} or {@code min-fresh}) goes on to {@link LeadResource}
  * untouched via {@code next()}, so errors, misses and stale answers keep one code path. Those
  * requests get their server span on the way ({@link LeadServerSpans}); a fresh hit gets none, and
- * its access line carries the caller's trace id instead (docs/benchmarks.md "Tracing").
+ * its access line carries the caller's trace id instead (docs/benchmarks.md "As shipped").
  */
 @ApplicationScoped
 class FreshHitRoute {

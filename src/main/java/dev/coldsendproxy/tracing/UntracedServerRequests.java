@@ -9,7 +9,7 @@ import jakarta.inject.Singleton;
 /**
  * Turns off Vert.x's own server spans on the public port. quarkus-opentelemetry would open one for
  * every request before any route runs; on a fresh hit that span cost more than the rest of the hit
- * (48 against 29 µs of CPU, 3.1 KB more allocated per hit: docs/benchmarks.md "Tracing"), and a hit
+ * (48 against 29 µs of CPU, 3.1 KB more allocated per hit: docs/benchmarks.md "As shipped"), and a hit
  * makes no call worth tracing. The proxy opens its own server span where a request goes past the
  * cache ({@code lead.LeadServerSpans}); Coldsend attempts and Redis commands stay client spans of
  * Vert.x's tracer, children of that span. Only the server side is changed: clients keep their
