@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,14 +52,19 @@ class FreshHitRoute {
 
     /**
      * Before the default routes (RESTEasy Reactive), after Quarkus's own body, header and
-     * compression handlers. A prefix route: {@link LeadPath} reads the ids without a regex.
+     * compression handlers. A prefix route: {@link LeadPath} reads the ids without a regex. Every
+     * method passes here, so that a HEAD (answered by the resource) or a 405 gets its span too.
      */
     void register(@Observes Router router) {
-        router.get(LeadPath.PREFIX + "*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::serve);
+        router.route(LeadPath.PREFIX + "*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::serve);
     }
 
     void serve(RoutingContext ctx) {
         long start = System.nanoTime();
+        if (ctx.request().method() != HttpMethod.GET) {
+            spans.next(ctx);
+            return;
+        }
         MultiMap in = ctx.request().headers();
         RequestDirectives asked = RequestDirectives.parse(in.get(LeadHeaders.CACHE_CONTROL));
         if (asked.noCache()) {

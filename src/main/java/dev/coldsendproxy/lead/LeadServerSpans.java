@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 /**
  * Opens the server span of a lead request that goes past the fresh-hit route: a miss, a stale
@@ -40,9 +41,14 @@ class LeadServerSpans {
     private final Tracer tracer;
     private final TextMapPropagator propagator;
 
-    LeadServerSpans(OpenTelemetry openTelemetry) {
-        this.tracer = openTelemetry.getTracer("dev.coldsendproxy.lead");
-        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    /**
+     * {@code openTelemetry} is unresolvable when {@code quarkus.otel.enabled=false} takes tracing out
+     * of the build; the no-op then makes nothing, as the SDK does when disabled at run time.
+     */
+    LeadServerSpans(Instance<OpenTelemetry> openTelemetry) {
+        OpenTelemetry otel = openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop();
+        this.tracer = otel.getTracer("dev.coldsendproxy.lead");
+        this.propagator = otel.getPropagators().getTextMapPropagator();
     }
 
     /** Opens the request's span, makes it current for all that follows, then hands the request on. */
@@ -52,7 +58,7 @@ class LeadServerSpans {
         String method = request.method().name();
         String path = request.path();
         // Only the lead route's shape is that route: any other path under the prefix is a 404, named by its method alone.
-        boolean onRoute = LeadPath.onRoute(path);
+        boolean onRoute = LeadPath.onRoute(ctx.normalizedPath());
         SpanBuilder builder = tracer.spanBuilder(onRoute ? method + " " + ROUTE : method)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)

@@ -84,7 +84,7 @@ final class LeadSpan {
     /**
      * The trace id of a valid W3C {@code traceparent}, or {@link #NO_TRACE}: lower-case hex fields at
      * their places, a trace id not all zeros, version {@code ff} refused, and version {@code 00} exactly
-     * 55 characters long (later versions may append fields).
+     * 55 characters long (later versions may append fields, after a {@code -}).
      */
     static String callersTraceId(String traceparent) {
         if (traceparent == null || traceparent.length() < TRACEPARENT_LENGTH
@@ -92,6 +92,7 @@ final class LeadSpan {
                 || traceparent.charAt(FLAGS_AT - 1) != '-'
                 || !hex(traceparent, 0, TRACE_ID_AT - 1) || traceparent.startsWith("ff")
                 || traceparent.startsWith("00") && traceparent.length() != TRACEPARENT_LENGTH
+                || traceparent.length() > TRACEPARENT_LENGTH && traceparent.charAt(TRACEPARENT_LENGTH) != '-'
                 || !hex(traceparent, TRACE_ID_AT, SPAN_ID_AT - 1) || !hex(traceparent, SPAN_ID_AT, FLAGS_AT - 1)
                 || !hex(traceparent, FLAGS_AT, TRACEPARENT_LENGTH)
                 || zeros(traceparent, TRACE_ID_AT, SPAN_ID_AT - 1) || zeros(traceparent, SPAN_ID_AT, FLAGS_AT - 1)) {

@@ -43,6 +43,7 @@ class LeadSpanTest {
                 "00-" + TRACE + "-" + PARENT + "_01",
                 "00-" + TRACE.substring(1) + "x-" + PARENT + "-01",
                 "00-" + TRACE + "-" + PARENT + "-0z",
+                "01-" + TRACE + "-" + PARENT + "-01x",
         };
         for (String traceparent : malformed) {
             assertThat(LeadSpan.callersTraceId(traceparent)).as(String.valueOf(traceparent)).isEqualTo(LeadSpan.NO_TRACE);

@@ -124,6 +124,23 @@ class TracingTest extends ProxyTestBase {
     }
 
     @Test
+    void tracesAHeadMissLikeAGet() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        String traceId = hex(32);
+
+        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").head(leadPath(campaign, leadId))
+                .then().statusCode(200);
+
+        LoggedRequest sent = coldsend.findAll(getRequestedFor(urlPathEqualTo(leadPath(campaign, leadId)))).get(0);
+        assertThat(sent.getHeader("traceparent").split("-")[1]).isEqualTo(traceId);
+        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("http.request.method"))).isEqualTo("HEAD");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("miss");
+    }
+
+    @Test
     void namesASpanByTheRouteOnlyWhenThePathIsOnIt() {
         String traceId = hex(32);
 
