@@ -1,10 +1,10 @@
 package dev.coldsendproxy.tracing;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.semconv.UrlAttributes;
 
 import jakarta.inject.Singleton;
 
@@ -20,19 +20,17 @@ import jakarta.inject.Singleton;
 class QueryRedaction implements SpanProcessor {
 
     static final String REDACTED = "REDACTED";
-    static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
-    static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
 
     @Override
     public void onStart(Context parentContext, ReadWriteSpan span) {
-        String query = span.getAttribute(URL_QUERY);
+        String query = span.getAttribute(UrlAttributes.URL_QUERY);
         if (query != null) {
-            span.setAttribute(URL_QUERY, redact(query));
+            span.setAttribute(UrlAttributes.URL_QUERY, redact(query));
         }
-        String full = span.getAttribute(URL_FULL);
+        String full = span.getAttribute(UrlAttributes.URL_FULL);
         int mark = full == null ? -1 : full.indexOf('?');
         if (mark >= 0) {
-            span.setAttribute(URL_FULL, full.substring(0, mark + 1) + redact(full.substring(mark + 1)));
+            span.setAttribute(UrlAttributes.URL_FULL, full.substring(0, mark + 1) + redact(full.substring(mark + 1)));
         }
     }
 
