@@ -9,6 +9,9 @@ import dev.coldsendproxy.cache.LeadKey;
  */
 final class LeadPath {
 
+    /** The lead route's template, as JAX-RS declares it and spans and access lines name it (never the ids). */
+    static final String TEMPLATE = "/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}";
+
     /** Every lead path starts so; the fast route listens on this prefix. */
     static final String PREFIX = "/api/public/v1/campaigns/";
 

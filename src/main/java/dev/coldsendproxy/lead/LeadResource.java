@@ -23,7 +23,7 @@ import jakarta.ws.rs.Path;
  * error shape; only the base URL and the key differ. Runs on the event loop and never blocks.
  * Fresh hits are answered before this by {@link FreshHitRoute}; everything else arrives here.
  */
-@Path("/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}")
+@Path(LeadPath.TEMPLATE)
 public class LeadResource {
 
     static final String REQUEST_ID = "X-Request-Id";

@@ -1,7 +1,6 @@
 package dev.coldsendproxy.lead;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -11,6 +10,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -30,13 +31,6 @@ import jakarta.enterprise.inject.Instance;
 @ApplicationScoped
 class LeadServerSpans {
 
-    /** The span's name (after the method) and {@code http.route}: the route's template, never the ids. */
-    static final String ROUTE = "/api/public/v1/campaigns/{campaign_id}/leads/{lead_id}";
-    static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
-    static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
-    static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
-    static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
-    static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
@@ -59,14 +53,14 @@ class LeadServerSpans {
         String path = request.path();
         // Only the lead route's shape is that route: any other path under the prefix is a 404, named by its method alone.
         boolean onRoute = LeadPath.onRoute(ctx.normalizedPath());
-        SpanBuilder builder = tracer.spanBuilder(onRoute ? method + " " + ROUTE : method)
+        SpanBuilder builder = tracer.spanBuilder(onRoute ? method + " " + LeadPath.TEMPLATE : method)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
-                .setAttribute(HTTP_REQUEST_METHOD, method)
-                .setAttribute(URL_PATH, path)
-                .setAttribute(URL_SCHEME, request.scheme());
+                .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
+                .setAttribute(UrlAttributes.URL_PATH, path)
+                .setAttribute(UrlAttributes.URL_SCHEME, request.scheme());
         if (onRoute) {
-            builder.setAttribute(HTTP_ROUTE, ROUTE);
+            builder.setAttribute(HttpAttributes.HTTP_ROUTE, LeadPath.TEMPLATE);
         }
         Span span = builder.startSpan();
         // On the request's duplicated Vert.x context: Quarkus's context storage keeps it there, not in a thread local.
@@ -75,7 +69,7 @@ class LeadServerSpans {
             HttpServerResponse response = ctx.response();
             if (response.ended()) {
                 int status = response.getStatusCode();
-                span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
+                span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
                 if (status >= 500) {
                     span.setStatus(StatusCode.ERROR);
                 }

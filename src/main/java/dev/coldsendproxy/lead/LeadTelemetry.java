@@ -33,7 +33,7 @@ public class LeadTelemetry {
     public static final String ACCESS_CATEGORY = "dev.coldsendproxy.access";
     /** Consumer tag of requests rejected before the caller was identified. */
     static final String UNIDENTIFIED = "unidentified";
-    static final String ROUTE = "GET /api/public/v1/campaigns/{campaign_id}/leads/{lead_id}";
+    static final String ROUTE = "GET " + LeadPath.TEMPLATE;
 
     private static final Logger ACCESS = Logger.getLogger(ACCESS_CATEGORY);
     /** Outcome tag values, indexed by {@link CacheOutcome#ordinal()}, then "rejected". */
