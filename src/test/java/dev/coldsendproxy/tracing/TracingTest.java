@@ -69,7 +69,7 @@ class TracingTest extends ProxyTestBase {
         assertThat(parts[1]).isEqualTo(traceId);
         assertThat(parts[2]).matches("[0-9a-f]{16}").isNotEqualTo(callerSpan);
         assertThat(sent.getHeader("tracestate")).isEqualTo("billing=t61rcWkgMzE");
-        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        SpanData server = awaitServerSpan(traceId);
         assertThat(server.getParentSpanId()).isEqualTo(callerSpan);
         // Coldsend's parent is the proxy's attempt span, itself a child of the proxy's server span.
         SpanData attempt = await().atMost(Duration.ofSeconds(10)).until(() -> clientSpans(traceId), l -> l.size() == 1).get(0);
@@ -87,12 +87,12 @@ class TracingTest extends ProxyTestBase {
                 .whenScenarioStateIs("recovered").willReturn(lead(leadBody(leadId))));
         String traceId = hex(32);
 
-        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").get(leadPath(campaign, leadId))
+        caller().header("traceparent", traceparent(traceId)).get(leadPath(campaign, leadId))
                 .then().statusCode(200);
 
         List<SpanData> attempts = await().atMost(Duration.ofSeconds(10))
                 .until(() -> clientSpans(traceId), l -> l.size() == 2);
-        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        SpanData server = awaitServerSpan(traceId);
         assertThat(attempts).allSatisfy(attempt -> assertThat(attempt.getParentSpanId()).isEqualTo(server.getSpanId()));
         assertThat(attempts).extracting(a -> a.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
                 .containsExactlyInAnyOrder(503L, 200L);
@@ -109,10 +109,10 @@ class TracingTest extends ProxyTestBase {
         upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
         String traceId = hex(32);
 
-        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").get(leadPath(campaign, leadId))
+        caller().header("traceparent", traceparent(traceId)).get(leadPath(campaign, leadId))
                 .then().statusCode(200);
 
-        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        SpanData server = awaitServerSpan(traceId);
         assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.consumer"))).isEqualTo("billing");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("miss");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("granted");
@@ -130,12 +130,12 @@ class TracingTest extends ProxyTestBase {
         upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
         String traceId = hex(32);
 
-        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").head(leadPath(campaign, leadId))
+        caller().header("traceparent", traceparent(traceId)).head(leadPath(campaign, leadId))
                 .then().statusCode(200);
 
         LoggedRequest sent = coldsend.findAll(getRequestedFor(urlPathEqualTo(leadPath(campaign, leadId)))).get(0);
         assertThat(sent.getHeader("traceparent").split("-")[1]).isEqualTo(traceId);
-        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        SpanData server = awaitServerSpan(traceId);
         assertThat(server.getAttributes().get(AttributeKey.stringKey("http.request.method"))).isEqualTo("HEAD");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("miss");
     }
@@ -144,10 +144,10 @@ class TracingTest extends ProxyTestBase {
     void namesASpanByTheRouteOnlyWhenThePathIsOnIt() {
         String traceId = hex(32);
 
-        caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+        caller().header("traceparent", traceparent(traceId))
                 .get("/api/public/v1/campaigns/" + uuid() + "/notes").then().statusCode(404);
 
-        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        SpanData server = awaitServerSpan(traceId);
         assertThat(server.getName()).isEqualTo("GET");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("http.route"))).isNull();
         assertThat(server.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(404L);
@@ -162,10 +162,10 @@ class TracingTest extends ProxyTestBase {
         }
         String traceId = hex(32);
 
-        caller().header("Prefer", "wait=0").header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+        caller().header("Prefer", "wait=0").header("traceparent", traceparent(traceId))
                 .get(leadPath(campaign, uuid())).then().statusCode(429);
 
-        SpanData refused = await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
+        SpanData refused = awaitServerSpan(traceId);
         assertThat(refused.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.quota.decision"))).isEqualTo("refused");
         assertThat(refused.getAttributes().get(AttributeKey.stringKey("coldsend_proxy.cache.outcome"))).isEqualTo("rejected");
         assertThat(refused.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(429L);
@@ -184,15 +184,15 @@ class TracingTest extends ProxyTestBase {
         String laterTrace = hex(32);
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
-            caller().header("traceparent", "00-" + hitTrace + "-" + hex(16) + "-01").header("X-Request-Id", "hit-1")
+            caller().header("traceparent", traceparent(hitTrace)).header("X-Request-Id", "hit-1")
                     .get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "HIT");
             caller().header("X-Request-Id", "hit-2").get(leadPath(campaign, leadId))
                     .then().statusCode(200).header("X-Cache", "HIT");
             // A traced miss after the hits: once its span is in, a span of the hit would be too.
-            caller().header("traceparent", "00-" + laterTrace + "-" + hex(16) + "-01")
+            caller().header("traceparent", traceparent(laterTrace))
                     .get(leadPath(campaign, laterLead)).then().statusCode(200).header("X-Cache", "MISS");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(laterTrace), s -> s != null);
+            awaitServerSpan(laterTrace);
             assertThat(spansOf(hitTrace)).as("no span for a fresh hit").isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream().anyMatch(l -> l.contains("hit-2")));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
@@ -210,7 +210,7 @@ class TracingTest extends ProxyTestBase {
         String traceId = hex(32);
 
         try (CapturedLogs logs = CapturedLogs.capture()) {
-            caller().header("traceparent", "00-" + traceId + "-" + hex(16) + "-01").header("X-Request-Id", "traced-1")
+            caller().header("traceparent", traceparent(traceId)).header("X-Request-Id", "traced-1")
                     .get(leadPath(campaign, uuid())).then().statusCode(200).header("X-Cache", "MISS");
             caller().header("X-Request-Id", "untraced-1").get(leadPath(campaign, uuid()))
                     .then().statusCode(200).header("X-Cache", "MISS");
@@ -230,7 +230,7 @@ class TracingTest extends ProxyTestBase {
         String leadId = uuid();
         upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
         String traceId = hex(32);
-        String parent = "00-" + traceId + "-" + hex(16) + "-01";
+        String parent = traceparent(traceId);
 
         caller().header("traceparent", parent).get(leadPath(campaign, leadId)).then().statusCode(200);
         // A caller that also puts its key in the query string (a revalidation, so it is traced), and one
@@ -258,6 +258,16 @@ class TracingTest extends ProxyTestBase {
 
     private static RequestSpecification caller() {
         return given().header("X-API-Key", TracingProfile.CONSUMER_KEY);
+    }
+
+    /** A sampled {@code traceparent} in {@code traceId} from a random caller span. */
+    private static String traceparent(String traceId) {
+        return "00-" + traceId + "-" + hex(16) + "-01";
+    }
+
+    /** The proxy's server span in {@code traceId}, once exported. */
+    private SpanData awaitServerSpan(String traceId) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> serverSpan(traceId), s -> s != null);
     }
 
     private List<SpanData> spansOf(String traceId) {
