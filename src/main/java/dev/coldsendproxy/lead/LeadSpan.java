@@ -84,7 +84,9 @@ final class LeadSpan {
     /**
      * The trace id of a valid W3C {@code traceparent}, or {@link #NO_TRACE}: lower-case hex fields at
      * their places, a trace id not all zeros, version {@code ff} refused, and version {@code 00} exactly
-     * 55 characters long (later versions may append fields, after a {@code -}).
+     * 55 characters long (later versions may append fields, after a {@code -}). The same rules as the
+     * SDK's W3C propagator, without its cost on a hit: it would build a Context and a SpanContext and
+     * parse {@code tracestate} for one id that is only logged.
      */
     static String callersTraceId(String traceparent) {
         if (traceparent == null || traceparent.length() < TRACEPARENT_LENGTH
