@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 import io.netty.util.internal.PlatformDependent;
 
@@ -22,34 +21,28 @@ final class AccessLines implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AccessLines.class);
     private static final long IDLE_PARK = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long WARN_EVERY = TimeUnit.MINUTES.toNanos(1);
+    /** Lines written with one write and flush, at most: about 64 KB of JSON. */
+    static final int BATCH = 64;
 
-    /** The MDC keys of an access line, in the order of the documented fields. */
-    private static final String[] FIELDS = { "request_id", "trace_id", "consumer", "route", "campaign_id", "lead_id", "outcome",
-            "status", "upstream_status", "duration_ms" };
-    /** Room for a line's message with a 128-character request id, so the builder never grows. */
-    private static final int MESSAGE_CAPACITY = 512;
-    private static final String[] STATUS_TEXT = new String[600];
-
-    static {
-        for (int i = 0; i < STATUS_TEXT.length; i++) {
-            STATUS_TEXT[i] = Integer.toString(i);
-        }
-    }
-
-    private final Logger access;
-    /** The writer thread's message builder, reused for every line. */
-    private final StringBuilder message = new StringBuilder(MESSAGE_CAPACITY);
+    private final java.util.logging.Logger access;
     private final String route;
     private final Queue<Line> queue;
     private final int capacity;
     private final LongAdder dropped = new LongAdder();
     private final Thread writer;
+    private final int fastHandlers;
     private volatile boolean closing;
     private long droppedReported;
     private long lastWarnAt = System.nanoTime() - WARN_EVERY;
 
-    AccessLines(Logger access, String route, int capacity) {
-        this.access = access;
+    /** A writer for the logger named {@code category}; see {@link AccessLineFormatter#takeOver}. */
+    AccessLines(String category, String route, int capacity) {
+        this.access = java.util.logging.Logger.getLogger(category);
+        this.fastHandlers = AccessLineFormatter.takeOver(access);
+        if (fastHandlers > 0) {
+            LOG.infof("Access lines: written by the proxy's own JSON writer for %d log handler(s), identical to their"
+                    + " JSON formatter's lines", fastHandlers);
+        }
         this.route = route;
         this.capacity = capacity;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
@@ -70,9 +63,7 @@ final class AccessLines implements AutoCloseable {
      */
     boolean offer(Line line) {
         if (!writer.isAlive()) {
-            synchronized (this) {
-                write(line);
-            }
+            write(line);
             return true;
         }
         if (queue.offer(line)) {
@@ -85,6 +76,11 @@ final class AccessLines implements AutoCloseable {
     /** Lines dropped so far because the queue was full. */
     long dropped() {
         return dropped.sum();
+    }
+
+    /** How many of the handlers that write access lines {@link AccessLineFormatter} formats for. */
+    int fastHandlers() {
+        return fastHandlers;
     }
 
     /** The bound of the queue. */
@@ -108,7 +104,7 @@ final class AccessLines implements AutoCloseable {
         while (true) {
             Line line = queue.poll();
             if (line != null) {
-                write(line);
+                write(batch(line));
                 continue;
             }
             warnOfDrops();
@@ -126,7 +122,6 @@ final class AccessLines implements AutoCloseable {
         }
         long total = dropped.sum();
         if (total > droppedReported) {
-            removeFields(); // the last line's fields are still in this thread's MDC; the WARN is not an access line
             LOG.warnf("%d access lines dropped since the last report: the log sink is slower than the traffic"
                     + " (queue of %d lines; proxy_access_lines_dropped_total counts them)", total - droppedReported, capacity);
             droppedReported = total;
@@ -135,68 +130,39 @@ final class AccessLines implements AutoCloseable {
     }
 
     /**
-     * Writes the line: the fields go into the MDC (separate JSON fields in production) and, as
-     * {@code key=value} pairs, into the message (readable in plain dev/test logs). On the writer
-     * thread the MDC keeps the ten keys between lines, so each line replaces their values rather
-     * than adding and removing map entries, and the message is built in one reused builder: both
-     * were a fifth of the bytes a line allocated (bench/alloc.sh). A line written inline, on
-     * another thread after close, removes its keys again.
+     * Writes the line as an {@link AccessRecord}, which carries its fields: the thread's MDC is not
+     * touched, and a handler taken over by {@link AccessLineFormatter} formats it without the
+     * JSON formatter's generator and MDC copies.
      */
     private void write(Line line) {
-        boolean inline = Thread.currentThread() != writer;
-        String duration = millis(line.durationNanos());
-        String upstreamValue = line.upstreamStatus() == RequestTrace.NO_UPSTREAM_STATUS ? "-"
-                : statusText(line.upstreamStatus());
-        String status = statusText(line.status());
-        MDC.put("request_id", line.requestId());
-        MDC.put("trace_id", line.traceId());
-        MDC.put("consumer", line.consumer());
-        MDC.put("route", route);
-        MDC.put("campaign_id", line.campaignId());
-        MDC.put("lead_id", line.leadId());
-        MDC.put("outcome", line.outcome());
-        MDC.put("status", status);
-        MDC.put("upstream_status", upstreamValue);
-        MDC.put("duration_ms", duration);
-        StringBuilder text = inline ? new StringBuilder(MESSAGE_CAPACITY) : message;
-        text.setLength(0);
+        write(AccessRecord.of(access.getName(), route, line));
+    }
+
+    private void write(AccessRecord record) {
         try {
-            access.info(text
-                    .append("request_id=").append(line.requestId())
-                    .append(" trace_id=").append(line.traceId())
-                    .append(" consumer=").append(line.consumer())
-                    .append(" route=\"").append(route).append('"')
-                    .append(" campaign_id=").append(line.campaignId())
-                    .append(" lead_id=").append(line.leadId())
-                    .append(" outcome=").append(line.outcome())
-                    .append(" status=").append(status)
-                    .append(" upstream_status=").append(upstreamValue)
-                    .append(" duration_ms=").append(duration)
-                    .toString());
+            access.log(record);
         } catch (RuntimeException e) {
             LOG.debugf("access line not written: %s", e.getMessage());
-        } finally {
-            if (inline) {
-                removeFields();
-            }
         }
     }
 
-    private static void removeFields() {
-        for (String field : FIELDS) {
-            MDC.remove(field);
+    /**
+     * {@code first}'s record, followed by the lines queued behind it (up to {@value #BATCH} in all)
+     * when every handler of access lines is taken over by {@link AccessLineFormatter}: it writes
+     * them as one text, so a handler writes and flushes once for the batch, not once a line (a
+     * system call each, a third of the writer's time). Each line keeps its own record: its time,
+     * sequence number and fields.
+     */
+    private AccessRecord batch(Line first) {
+        AccessRecord head = AccessRecord.of(access.getName(), route, first);
+        if (fastHandlers == 0 || !AccessLineFormatter.formatsAll(access)) {
+            return head;
         }
-    }
-
-    /** The decimal text of an HTTP status, without a new String for the usual ones. */
-    static String statusText(int status) {
-        return status >= 0 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : Integer.toString(status);
-    }
-
-    /** Milliseconds with three decimals, without String.format. */
-    static String millis(long nanos) {
-        long micros = Math.max(0, nanos / 1_000);
-        long fraction = micros % 1_000;
-        return (micros / 1_000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+        AccessRecord tail = head;
+        Line next;
+        for (int taken = 1; taken < BATCH && (next = queue.poll()) != null; taken++) {
+            tail = tail.follow(AccessRecord.of(access.getName(), route, next));
+        }
+        return head;
     }
 }

@@ -49,7 +49,7 @@ public class LeadTelemetry {
 
     LeadTelemetry(MeterRegistry registry, ConsumerRegistry consumers, AccessLogConfig config) {
         this.registry = registry;
-        this.lines = new AccessLines(ACCESS, ROUTE, config.queue());
+        this.lines = new AccessLines(ACCESS_CATEGORY, ROUTE, config.queue());
         FunctionCounter.builder("proxy.access.lines.dropped", lines, AccessLines::dropped)
                 .description("Access lines dropped because the log sink fell behind and the queue was full")
                 .register(registry);

@@ -3,19 +3,27 @@ package dev.coldsendproxy.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
-import org.jboss.logging.Logger;
 import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.handlers.WriterHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.logging.json.runtime.JsonFormatter;
 
 /**
  * The access lines' writer off the event loop, against a sink the test holds: a slow sink fills
@@ -76,14 +84,73 @@ class AccessLinesTest {
         assertThat(sink.messages).hasSize(32);
     }
 
+    @Test
+    void writesTheLinesQueuedBehindOneInASingleWriteWhenItsHandlerIsTakenOver() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CATEGORY + ".batched");
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        HeldWriter out = new HeldWriter();
+        WriterHandler json = new WriterHandler();
+        JsonFormatter formatter = new JsonFormatter();
+        formatter.setPrettyPrint(false);
+        json.setFormatter(formatter);
+        json.setWriter(out);
+        json.setAutoFlush(true);
+        logger.addHandler(json);
+        try {
+            AccessLines lines = new AccessLines(logger.getName(), "GET /test", 256);
+            assertThat(lines.fastHandlers()).isEqualTo(1);
+            lines.offer(line("first"));
+            assertThat(out.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the writer is stuck in the sink").isTrue();
+            int queued = AccessLines.BATCH + 6;
+            for (int i = 0; i < queued; i++) {
+                lines.offer(line("queued-" + i));
+            }
+            out.release.countDown();
+            lines.close();
+
+            List<JsonNode> written = new ArrayList<>();
+            for (String text : out.toString().split("\n")) {
+                written.add(new ObjectMapper().readTree(text));
+            }
+            assertThat(written).hasSize(1 + queued);
+            assertThat(out.flushes).as("one flush for the first line, then one per batch of %d", AccessLines.BATCH).hasValue(3);
+            for (int i = 0; i < queued; i++) {
+                JsonNode line = written.get(1 + i);
+                assertThat(line.get("mdc").get("request_id").asText()).isEqualTo("queued-" + i);
+                assertThat(line.get("sequence").asLong()).isGreaterThan(written.get(i).get("sequence").asLong());
+            }
+        } finally {
+            logger.removeHandler(json);
+        }
+    }
+
     private AccessLines open(int capacity) {
         jul.addHandler(sink);
         jul.setLevel(Level.ALL);
-        return new AccessLines(Logger.getLogger(CATEGORY), "GET /test", capacity);
+        return new AccessLines(CATEGORY, "GET /test", capacity);
     }
 
     private static AccessLines.Line line(String id) {
         return new AccessLines.Line(id, "0af7651916cd43dd8448eb211c80319c", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
+    }
+
+    /** A log handler's writer that holds the first flush until released, and counts flushes. */
+    private static final class HeldWriter extends StringWriter {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger flushes = new AtomicInteger();
+
+        @Override
+        public void flush() {
+            flushes.incrementAndGet();
+            entered.countDown();
+            try {
+                release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Holds the writer in its first line until released, then records every message. */

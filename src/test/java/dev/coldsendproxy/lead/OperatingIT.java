@@ -63,6 +63,11 @@ class OperatingIT {
             List<String> accessLines = proxy.output().lines().filter(line -> line.contains("it-json-1")).toList();
             assertThat(accessLines).hasSize(1);
             JsonNode line = JSON.readTree(accessLines.get(0));
+            assertThat(proxy.output()).as("access lines written by AccessLineFormatter")
+                    .contains("Access lines: written by the proxy's own JSON writer for 1 log handler(s)");
+            assertThat(line.fieldNames()).toIterable().containsExactly("timestamp", "sequence", "loggerClassName", "loggerName",
+                    "level", "message", "threadName", "threadId", "mdc", "ndc", "hostName", "processName", "processId");
+            assertThat(line.get("message").asText()).startsWith("request_id=it-json-1 trace_id=");
             assertThat(line.get("loggerName").asText()).isEqualTo(LeadTelemetry.ACCESS_CATEGORY);
             assertThat(line.get("level").asText()).isEqualTo("INFO");
             JsonNode fields = line.get("mdc");

@@ -44,7 +44,10 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  * headers on a new Vert.x header map (as each response has);</li>
  * <li>{@code hitZipf}: the same over the Zipf sequence;</li>
  * <li>{@code accessLine}: what the access line costs the event-loop thread (a record and one
- * offer into the bounded queue; the writer thread formats and logs it elsewhere).</li>
+ * offer into the bounded queue; the writer thread formats and logs it elsewhere);</li>
+ * <li>{@code accessLineJsonByFramework}, {@code accessLineJsonByProxy}: what the writer thread
+ * pays to make one line's JSON (its record and its text), with Quarkus's JSON formatter and with
+ * the proxy's byte-identical writer.</li>
  * </ul>
  *
  * Run with {@code bench/jmh/run.sh} (add {@code -prof gc} to see bytes allocated per hit).
@@ -152,6 +155,18 @@ public class HitPathBenchmark {
     @Benchmark
     public boolean accessLine() {
         return accessLines.offer("req-1", hotKey.campaignId(), hotKey.leadId(), System.nanoTime());
+    }
+
+    /** One line's record and JSON, by Quarkus's JSON formatter (the writer thread's work before). */
+    @Benchmark
+    public String accessLineJsonByFramework() {
+        return accessLines.formatByFramework("a3a90f9b03b8eb3c5d41c3debcaec52a", hotKey.campaignId(), hotKey.leadId());
+    }
+
+    /** The same line by AccessLineFormatter, as shipped. */
+    @Benchmark
+    public String accessLineJsonByProxy() {
+        return accessLines.formatByProxy("a3a90f9b03b8eb3c5d41c3debcaec52a", hotKey.campaignId(), hotKey.leadId());
     }
 
     @TearDown(Level.Trial)
