@@ -31,6 +31,8 @@
 #                         (a2), to choose the default (run once with BENCH_PIN=1 for a 1-CPU server, once without)
 #   BENCH_UNTRACED=1      adds "proxy-untraced" to (a) and (a2): the shipped proxy with the OpenTelemetry SDK off
 #                         (QUARKUS_OTEL_SDK_DISABLED=true), so the pair shows what tracing without export costs a hit
+#   BENCH_GC_VARIANTS="SerialGC ParallelGC"  adds "proxy-gc-NAME" to (a) and (a2): the shipped proxy with
+#                         JDK_JAVA_OPTIONS=-XX:+UseNAME, to see what the collector's young pauses do to p99
 #   BENCH_HOT_SERVERS="proxy-shipped proxy-untraced"  only these in (a) and (a2), for a long A/B of two: many
 #                         short interleaved rounds, then `python3 bench/ab.py <run dir>/results.jsonl A B`
 #   BENCH_PROXY_OTEL_SDK_DISABLED=true  the bare proxy's tracing is off, like its access lines and caller keys;
@@ -69,6 +71,7 @@ SERVERS=(proxy nginx varnish)
 LOOP_VARIANTS=()
 for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
 [[ ${BENCH_UNTRACED:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-untraced)
+for gc in ${BENCH_GC_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-gc-$gc"); done
 HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
 # BENCH_HOT_SERVERS narrows (a) and (a2) to some of those, for a long A/B of two (see bench/ab.py).
 [[ -n ${BENCH_HOT_SERVERS:-} ]] && read -r -a HOT_SERVERS <<< "$BENCH_HOT_SERVERS"
@@ -381,6 +384,7 @@ main() {
   fi
   for n in ${BENCH_LOOP_VARIANTS:-}; do start_proxy_shipped "proxy-loops-$n" QUARKUS_HTTP_IO_THREADS="$n"; done
   [[ ${BENCH_UNTRACED:-0} == 1 ]] && start_proxy_shipped proxy-untraced QUARKUS_OTEL_SDK_DISABLED=true
+  for gc in ${BENCH_GC_VARIANTS:-}; do start_proxy_shipped "proxy-gc-$gc" JDK_JAVA_OPTIONS="-XX:+Use$gc"; done
   start_nginx nginx auto
   start_nginx nginx-log auto log
   start_nginx nginx-1w 1
