@@ -18,7 +18,7 @@ import org.jboss.logmanager.ExtLogRecord;
  * Writes access lines as the console's JSON formatter would, byte for byte, at a fraction of its
  * cost. The log manager's JSON formatter spent more CPU on an access line than the event loop spent
  * answering the hit (a JSON generator, a date formatter and two MDC copies per line; docs/benchmarks.md
- * "Access lines"). This formatter takes the place of a handler's own only after formatting probe
+ * "Allocation per hit, as shipped"). This formatter takes the place of a handler's own only after formatting probe
  * lines both ways and finding them identical ({@link #takeOver}): any option that changes the JSON
  * (a key renamed or excluded, an added field, pretty printing, another date format or zone, ECS)
  * leaves that handler's formatter as it was. Every record that is not an {@link AccessRecord} goes
@@ -48,8 +48,9 @@ final class AccessLineFormatter extends ExtFormatter {
     private final DateTimeFormatter timestamps;
     /** The access fields in the order the original formatter writes its {@code mdc} object. */
     private final int[] mdcOrder;
-    private StringBuilder line = new StringBuilder(LINE_CAPACITY);
-    /** Whether the line being written has a character beyond Latin-1. */
+    /** The text of the lines being written, reused from one batch to the next. */
+    private StringBuilder text = new StringBuilder(LINE_CAPACITY);
+    /** Whether the text being written has a character beyond Latin-1. */
     private boolean wide;
     private long second = Long.MIN_VALUE;
     private String secondText;
@@ -175,7 +176,7 @@ final class AccessLineFormatter extends ExtFormatter {
 
     /** Each line's JSON, {@code record} and those that {@link AccessRecord#next() follow} it. */
     private synchronized String formatAccess(AccessRecord record) {
-        StringBuilder out = line;
+        StringBuilder out = text;
         out.setLength(0);
         for (AccessRecord current = record; current != null; current = current.next()) {
             appendLine(out, current);
@@ -183,7 +184,7 @@ final class AccessLineFormatter extends ExtFormatter {
         String formatted = out.toString();
         if (wide || out.capacity() > MAX_KEPT_CAPACITY) {
             // A character beyond Latin-1 turned the builder's bytes into UTF-16 for good, or a long line grew it: start afresh.
-            line = new StringBuilder(LINE_CAPACITY);
+            text = new StringBuilder(LINE_CAPACITY);
             wide = false;
         }
         return formatted;
