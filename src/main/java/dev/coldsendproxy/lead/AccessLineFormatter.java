@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Filter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -13,6 +14,7 @@ import java.util.logging.Logger;
 import org.jboss.logmanager.ExtFormatter;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.handlers.WriterHandler;
 
 /**
  * Writes access lines as the console's JSON formatter would, byte for byte, at a fraction of its
@@ -171,7 +173,7 @@ final class AccessLineFormatter extends ExtFormatter {
 
     @Override
     public String format(ExtLogRecord record) {
-        return record instanceof AccessRecord access ? formatAccess(access) : original.format(record);
+        return record instanceof AccessRecord access && !access.changed() ? formatAccess(access) : original.format(record);
     }
 
     /** Each line's JSON, {@code record} and those that {@link AccessRecord#next() follow} it. */
@@ -190,15 +192,45 @@ final class AccessLineFormatter extends ExtFormatter {
         return formatted;
     }
 
-    /** Every handler {@code logger}'s records reach formats with this class (so a batch reaches none that would not). */
+    /**
+     * Whether lines may go to {@code logger} in batches: every handler its records reach writes text
+     * to a stream ({@link WriterHandler}: console, file) with this class as formatter, and no logger
+     * or handler on the way has a filter other than Quarkus's cleanup filter. A handler that makes
+     * one message per record (syslog, a socket) would cut a batch; a filter would judge or change
+     * only its first line.
+     */
     static boolean formatsAll(Logger logger) {
-        List<Handler> handlers = handlersOf(logger);
-        for (Handler handler : handlers) {
-            if (!(handler.getFormatter() instanceof AccessLineFormatter)) {
+        for (Logger current = logger; current != null; current = current.getUseParentHandlers() ? current.getParent() : null) {
+            if (!unfiltered(current.getFilter())) {
+                return false;
+            }
+            for (Handler handler : current.getHandlers()) {
+                if (!batchable(handler)) {
+                    return false;
+                }
+            }
+        }
+        return !handlersOf(logger).isEmpty();
+    }
+
+    private static boolean batchable(Handler handler) {
+        if (!unfiltered(handler.getFilter())) {
+            return false;
+        }
+        Handler[] nested = handler instanceof ExtHandler ext ? ext.getHandlers() : new Handler[0];
+        if (nested.length == 0) {
+            return handler instanceof WriterHandler && handler.getFormatter() instanceof AccessLineFormatter;
+        }
+        for (Handler inner : nested) {
+            if (!batchable(inner)) {
                 return false;
             }
         }
-        return !handlers.isEmpty();
+        return true;
+    }
+
+    private static boolean unfiltered(Filter filter) {
+        return filter == null || filter.getClass().getName().equals("io.quarkus.runtime.logging.LogCleanupFilter");
     }
 
     /** The JSON object of StructuredFormatter's default keys, in its order, and a newline. */

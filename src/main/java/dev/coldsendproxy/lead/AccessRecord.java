@@ -37,11 +37,16 @@ final class AccessRecord extends ExtLogRecord {
     private final String[] values;
     private String message;
     private boolean mdcSet;
+    /** A filter changed the message or the MDC: only the original formatter writes what it changed. */
+    private boolean changed;
     private AccessRecord next;
 
     private AccessRecord(String loggerName, String[] values) {
         super(Level.INFO, null, FormatStyle.NO_FORMAT, LOGGER_CLASS_NAME);
         setLoggerName(loggerName);
+        // The caller is known: no stack walk for a handler that prints it (%C, %M, print-details, async).
+        setSourceClassName(AccessLines.class.getName());
+        setSourceMethodName("write");
         this.values = values;
     }
 
@@ -51,6 +56,11 @@ final class AccessRecord extends ExtLogRecord {
                 line.outcome(), statusText(line.status()),
                 line.upstreamStatus() == RequestTrace.NO_UPSTREAM_STATUS ? "-" : statusText(line.upstreamStatus()),
                 millis(line.durationNanos()) };
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                values[i] = "-"; // as the documented fields say for a value that is not there
+            }
+        }
         return new AccessRecord(loggerName, values);
     }
 
@@ -95,21 +105,47 @@ final class AccessRecord extends ExtLogRecord {
         return MESSAGE_PREFIXES[index];
     }
 
+    /** A filter's new message (the one-argument form comes here too). */
     @Override
-    public void setMessage(String message) {
+    public void setMessage(String message, FormatStyle formatStyle) {
+        super.setMessage(message, formatStyle);
         this.message = message;
+        changed = true;
+    }
+
+    @Override
+    public String putMdc(String key, String value) {
+        changed = true;
+        return super.putMdc(key, value);
+    }
+
+    @Override
+    public String removeMdc(String key) {
+        changed = true;
+        return super.removeMdc(key);
+    }
+
+    @Override
+    public void setMdc(Map<?, ?> sourceMap) {
+        super.setMdc(sourceMap);
+        changed |= mdcSet; // the first call is this record's own, from copyMdc
+    }
+
+    /** Whether a filter changed this record's message or MDC after it was made. */
+    boolean changed() {
+        return changed;
     }
 
     /** The fields become this record's MDC the first time a formatter asks for it, never the thread's. */
     @Override
     public void copyMdc() {
         if (!mdcSet) {
-            mdcSet = true;
             Map<String, String> fields = new LinkedHashMap<>();
             for (int i = 0; i < FIELDS.length; i++) {
                 fields.put(FIELDS[i], values[i]);
             }
             setMdc(fields);
+            mdcSet = true;
         }
     }
 

@@ -77,6 +77,28 @@ class AccessLineFormatterTest {
     }
 
     @Test
+    void writesWhatAFilterChangedThroughTheOriginalFormatter() {
+        JsonFormatter quarkus = shippedJson();
+        AccessLineFormatter fast = AccessLineFormatter.matching(quarkus);
+        AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE,
+                new AccessLines.Line("secret-request", "-", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
+        record.setMessage("redacted");
+        record.putMdc("request_id", "redacted");
+
+        assertThat(fast.format(record)).isEqualTo(quarkus.format(record)).doesNotContain("secret-request");
+    }
+
+    @Test
+    void namesAccessLinesAsItsCallerWithoutWalkingTheStack() {
+        AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE,
+                new AccessLines.Line(null, "-", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
+
+        assertThat(record.getSourceClassName()).isEqualTo(AccessLines.class.getName());
+        assertThat(record.getSourceMethodName()).isEqualTo("write");
+        assertThat(record.getMessage()).as("a missing value is written as -").startsWith("request_id=- ");
+    }
+
+    @Test
     void leavesAFormatterAloneWhenAnyOptionChangesTheJson() {
         List<Consumer<JsonFormatter>> options = List.of(
                 json -> json.setPrettyPrint(true),

@@ -125,6 +125,44 @@ class AccessLinesTest {
         }
     }
 
+    @Test
+    void writesLineByLineWhenAHandlerMakesOneMessagePerRecord() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CATEGORY + ".per-record");
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        JsonFormatter formatter = new JsonFormatter();
+        formatter.setPrettyPrint(false);
+        List<String> messages = new CopyOnWriteArrayList<>();
+        Handler perRecord = new Handler() { // like syslog: one message per record, whatever its formatter writes
+            @Override
+            public void publish(LogRecord record) {
+                messages.add(getFormatter().format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        perRecord.setFormatter(formatter);
+        logger.addHandler(perRecord);
+        try {
+            AccessLines lines = new AccessLines(logger.getName(), "GET /test", 256);
+            assertThat(lines.fastHandlers()).as("its JSON is the default JSON").isEqualTo(1);
+            for (int i = 0; i < 100; i++) {
+                lines.offer(line("line-" + i));
+            }
+            lines.close();
+
+            assertThat(messages).hasSize(100).allSatisfy(message -> assertThat(message.split("\n")).hasSize(1));
+        } finally {
+            logger.removeHandler(perRecord);
+        }
+    }
+
     private AccessLines open(int capacity) {
         jul.addHandler(sink);
         jul.setLevel(Level.ALL);
