@@ -200,6 +200,7 @@ final class AccessLineFormatter extends ExtFormatter {
      * only its first line.
      */
     static boolean formatsAll(Logger logger) {
+        boolean any = false;
         for (Logger current = logger; current != null; current = current.getUseParentHandlers() ? current.getParent() : null) {
             if (!unfiltered(current.getFilter())) {
                 return false;
@@ -208,9 +209,10 @@ final class AccessLineFormatter extends ExtFormatter {
                 if (!batchable(handler)) {
                     return false;
                 }
+                any = true;
             }
         }
-        return !handlersOf(logger).isEmpty();
+        return any;
     }
 
     private static boolean batchable(Handler handler) {

@@ -160,7 +160,7 @@ class AccessLineFormatterTest {
     }
 
     /** Quarkus's console JSON formatter as LoggingJsonRecorder builds it with no option set. */
-    private static JsonFormatter shippedJson() {
+    static JsonFormatter shippedJson() {
         JsonFormatter json = new JsonFormatter();
         json.setPrettyPrint(false);
         json.setExceptionOutputType(ExceptionOutputType.DETAILED);

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.logging.json.runtime.JsonFormatter;
 
 /**
  * The access lines' writer off the event loop, against a sink the test holds: a slow sink fills
@@ -86,14 +85,10 @@ class AccessLinesTest {
 
     @Test
     void writesTheLinesQueuedBehindOneInASingleWriteWhenItsHandlerIsTakenOver() throws Exception {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CATEGORY + ".batched");
-        logger.setUseParentHandlers(false);
-        logger.setLevel(Level.INFO);
+        java.util.logging.Logger logger = isolated("batched");
         HeldWriter out = new HeldWriter();
         WriterHandler json = new WriterHandler();
-        JsonFormatter formatter = new JsonFormatter();
-        formatter.setPrettyPrint(false);
-        json.setFormatter(formatter);
+        json.setFormatter(AccessLineFormatterTest.shippedJson());
         json.setWriter(out);
         json.setAutoFlush(true);
         logger.addHandler(json);
@@ -127,11 +122,7 @@ class AccessLinesTest {
 
     @Test
     void writesLineByLineWhenAHandlerMakesOneMessagePerRecord() throws Exception {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CATEGORY + ".per-record");
-        logger.setUseParentHandlers(false);
-        logger.setLevel(Level.INFO);
-        JsonFormatter formatter = new JsonFormatter();
-        formatter.setPrettyPrint(false);
+        java.util.logging.Logger logger = isolated("per-record");
         List<String> messages = new CopyOnWriteArrayList<>();
         Handler perRecord = new Handler() { // like syslog: one message per record, whatever its formatter writes
             @Override
@@ -147,7 +138,7 @@ class AccessLinesTest {
             public void close() {
             }
         };
-        perRecord.setFormatter(formatter);
+        perRecord.setFormatter(AccessLineFormatterTest.shippedJson());
         logger.addHandler(perRecord);
         try {
             AccessLines lines = new AccessLines(logger.getName(), "GET /test", 256);
@@ -161,6 +152,14 @@ class AccessLinesTest {
         } finally {
             logger.removeHandler(perRecord);
         }
+    }
+
+    /** A logger of its own below the test category, INFO, writing only to the handlers the test adds. */
+    private static java.util.logging.Logger isolated(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CATEGORY + "." + name);
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        return logger;
     }
 
     private AccessLines open(int capacity) {
