@@ -53,14 +53,22 @@ class FreshHitRoute {
 
     /**
      * Before the default routes (RESTEasy Reactive), after Quarkus's own body, header and
-     * compression handlers. A prefix route: {@link LeadPath} reads the ids without a regex. Every
-     * method passes here, so that a HEAD (answered by the resource) or a 405 gets its span too.
+     * compression handlers. A route without a path, which looks at the prefix itself
+     * ({@link LeadPath#underPrefix}) and reads the ids without a regex ({@link LeadPath#keyOrNull}):
+     * Vert.x's prefix route would copy the rest of every path into a parameter map. Every method under
+     * the prefix passes here, so that a HEAD (answered by the resource) or a 405 gets its span too;
+     * other paths go on untouched.
      */
     void register(@Observes Router router) {
-        router.route(LeadPath.PREFIX + "*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::serve);
+        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::serve);
     }
 
     void serve(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (!LeadPath.underPrefix(path)) {
+            ctx.next();
+            return;
+        }
         long start = System.nanoTime();
         if (ctx.request().method() != HttpMethod.GET) {
             spans.next(ctx);
@@ -72,7 +80,7 @@ class FreshHitRoute {
             spans.next(ctx);
             return;
         }
-        LeadKey key = LeadPath.keyOrNull(ctx.normalizedPath());
+        LeadKey key = LeadPath.keyOrNull(path);
         if (key == null) {
             spans.next(ctx);
             return;

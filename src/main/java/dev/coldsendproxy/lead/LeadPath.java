@@ -3,9 +3,10 @@ package dev.coldsendproxy.lead;
 import dev.coldsendproxy.cache.LeadKey;
 
 /**
- * Reads the two ids straight out of a lead path, so that {@link FreshHitRoute} can be a plain
- * prefix route: a Vert.x route with path parameters matches every request against a regex and
- * copies the parameters into a map, work a cache hit does not need (docs/benchmarks.md).
+ * Reads the two ids straight out of a lead path, so that {@link FreshHitRoute} can be a route
+ * without a path: a Vert.x route with path parameters matches every request against a regex and
+ * copies the parameters into a map, and even a prefix route copies the rest of the path into one;
+ * work a cache hit does not need (docs/benchmarks.md).
  */
 final class LeadPath {
 
@@ -23,6 +24,14 @@ final class LeadPath {
     private static final int LENGTH = LEAD_AT + ID_LENGTH;
 
     private LeadPath() {
+    }
+
+    /**
+     * Whether {@code path} is the prefix or under it: what a Vert.x route on {@code PREFIX*} would
+     * match, without the wildcard parameter (a substring and a map) such a route makes per request.
+     */
+    static boolean underPrefix(String path) {
+        return path.startsWith(PREFIX) || path.length() == CAMPAIGN_AT - 1 && PREFIX.startsWith(path);
     }
 
     /**

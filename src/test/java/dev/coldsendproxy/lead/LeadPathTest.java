@@ -58,4 +58,22 @@ class LeadPathTest {
             assertThat(LeadPath.onRoute(path)).as(String.valueOf(path)).isFalse();
         }
     }
+
+    @Test
+    void coversWhatAVertxPrefixRouteWould() {
+        String[] under = {
+                "/api/public/v1/campaigns",
+                "/api/public/v1/campaigns/",
+                "/api/public/v1/campaigns/" + CAMPAIGN + "/leads/" + LEAD,
+                "/api/public/v1/campaigns/x/y/z",
+        };
+        for (String path : under) {
+            assertThat(LeadPath.underPrefix(path)).as(path).isTrue();
+        }
+        String[] others = { "", "/", "/api/public/v1/campaign", "/api/public/v1/campaignsx", "/api/public/v1/Campaigns/",
+                "/simulator/api/public/v1/campaigns/" + CAMPAIGN + "/leads/" + LEAD, "/q/health" };
+        for (String path : others) {
+            assertThat(LeadPath.underPrefix(path)).as(path).isFalse();
+        }
+    }
 }
