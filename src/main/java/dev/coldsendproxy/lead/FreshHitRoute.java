@@ -7,7 +7,6 @@ import dev.coldsendproxy.consumer.ConsumerRegistry;
 import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
-import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -52,15 +51,23 @@ class FreshHitRoute {
     }
 
     /**
-     * Before the default routes (RESTEasy Reactive), after Quarkus's own body, header and
-     * compression handlers. A route without a path, which looks at the prefix itself
+     * Ahead of RESTEasy Reactive's routes and of the handlers Quarkus runs before them for every
+     * request (RESTEasy's auth-failure marker at -199, the body-size limit at -2, compression at 0):
+     * each costs a hit a dispatch, and the limit puts a value into the request's own map. A
+     * request with a body goes on to them ({@link #hasBody}), so the limit still answers 413.
+     * After {@code ConnectionGuard} and Quarkus's configured headers (both at the lowest order).
+     */
+    static final int ORDER = -200;
+
+    /**
+     * A route without a path, which looks at the prefix itself
      * ({@link LeadPath#underPrefix}) and reads the ids without a regex ({@link LeadPath#keyOrNull}):
      * Vert.x's prefix route would copy the rest of every path into a parameter map. Every method under
      * the prefix passes here, so that a HEAD (answered by the resource) or a 405 gets its span too;
      * other paths go on untouched.
      */
     void register(@Observes Router router) {
-        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::serve);
+        router.route().order(ORDER).handler(this::serve);
     }
 
     void serve(RoutingContext ctx) {
@@ -70,11 +77,11 @@ class FreshHitRoute {
             return;
         }
         long start = System.nanoTime();
-        if (ctx.request().method() != HttpMethod.GET) {
+        MultiMap in = ctx.request().headers();
+        if (ctx.request().method() != HttpMethod.GET || hasBody(in)) {
             spans.next(ctx);
             return;
         }
-        MultiMap in = ctx.request().headers();
         RequestDirectives asked = RequestDirectives.parse(in.get(LeadHeaders.CACHE_CONTROL));
         if (asked.noCache()) {
             spans.next(ctx);
@@ -114,6 +121,12 @@ class FreshHitRoute {
         }
         telemetry.answered(requestId, LeadSpan.callersTraceId(in.get(LeadHeaders.TRACEPARENT)), consumer.name(), key, CacheOutcome.HIT, status,
                 RequestTrace.NO_UPSTREAM_STATUS, start);
+    }
+
+    /** Whether the request says a body follows: then Quarkus's body-size limit must see it first. */
+    private static boolean hasBody(MultiMap in) {
+        String length = in.get(LeadHeaders.CONTENT_LENGTH);
+        return length != null && !"0".equals(length) || in.contains(LeadHeaders.TRANSFER_ENCODING);
     }
 
     /**

@@ -19,6 +19,8 @@ final class LeadHeaders {
     /** W3C trace context: a fresh hit reads only the trace id out of it, for its access line. */
     static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
     static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+    static final CharSequence CONTENT_LENGTH = HttpHeaders.createOptimized("Content-Length");
+    static final CharSequence TRANSFER_ENCODING = HttpHeaders.createOptimized("Transfer-Encoding");
     static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private static final CharSequence X_CACHE = HttpHeaders.createOptimized("X-Cache");

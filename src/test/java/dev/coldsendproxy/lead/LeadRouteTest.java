@@ -7,12 +7,19 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.ProxyTestBase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /** The route itself: same path, same bytes, the proxy's key in, the caller's credentials out. */
@@ -76,5 +83,23 @@ class LeadRouteTest extends ProxyTestBase {
 
         assertThat(response.asString()).doesNotContain(ColdsendStubResource.PROXY_KEY);
         assertThat(response.headers().toString()).doesNotContain(ColdsendStubResource.PROXY_KEY);
+    }
+
+    @Test
+    void leavesAGetWithABodyToQuarkussBodyLimit() throws IOException {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
+        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "HIT");
+
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + leadPath(campaign, leadId) + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: "
+                    + (64L << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+
+            assertThat(status).as("a fresh hit, but with 64 MiB announced: the body-size limit answers").startsWith("HTTP/1.1 413");
+        }
     }
 }
