@@ -6,7 +6,9 @@
 bench/run.sh interleaves the servers (A B A B ...), so each round's A and B ran seconds apart and
 share the machine's drift: on a shared VM whose speed moves by a third from one minute to the next,
 the ratio within a round is steadier than either server's mean. Prints, per round, both servers'
-req/s and CPU microseconds per request and the ratio B/A, then the median ratio and its spread.
+req/s, CPU microseconds per request and p99, the ratios B/A, then the median ratios and their spread.
+p99 is paired the same way: a round's two p99s saw the same minute of the machine, so the median of
+their ratios says which server has the shorter tail more reliably than the worst round of each.
 Pinned runs (BENCH_PIN=1) make req/s a CPU-cost measure: each server has exactly one core.
 """
 import json
@@ -21,9 +23,10 @@ def main():
     runs = [r for r in runs if r.get("kind") == "wrk" and r["scenario"] == scenario]
     by = {(r["server"], r["round"]): r for r in runs}
     rounds = sorted({r["round"] for r in runs})
-    print("| round | %s req/s | %s req/s | %s/%s req/s | %s µs/req | %s µs/req |" % (a, b, b, a, a, b))
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    ratios, cpu_ratios = [], []
+    print("| round | %s req/s | %s req/s | %s/%s req/s | %s µs/req | %s µs/req | %s p99 ms | %s p99 ms |"
+          % (a, b, b, a, a, b, a, b))
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ratios, cpu_ratios, p99_ratios = [], [], []
     for n in rounds:
         if (a, n) not in by or (b, n) not in by:
             continue
@@ -32,9 +35,12 @@ def main():
         rps_b = rb["wrk"]["requests"] / (rb["wrk"]["duration_us"] / 1e6)
         cpu_a = 1e6 * ra["cpu"]["server_s"] / ra["wrk"]["requests"]
         cpu_b = 1e6 * rb["cpu"]["server_s"] / rb["wrk"]["requests"]
+        p99_a, p99_b = ra["wrk"]["p99_us"] / 1e3, rb["wrk"]["p99_us"] / 1e3
         ratios.append(rps_b / rps_a)
         cpu_ratios.append(cpu_b / cpu_a)
-        print("| %d | %.0f | %.0f | %.3f | %.1f | %.1f |" % (n, rps_a, rps_b, rps_b / rps_a, cpu_a, cpu_b))
+        p99_ratios.append(p99_b / p99_a)
+        print("| %d | %.0f | %.0f | %.3f | %.1f | %.1f | %.2f | %.2f |"
+              % (n, rps_a, rps_b, rps_b / rps_a, cpu_a, cpu_b, p99_a, p99_b))
     if not ratios:
         sys.exit("no round has both %s and %s" % (a, b))
     quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
@@ -42,6 +48,10 @@ def main():
     print("%d paired rounds: median %s/%s req/s %.3f (quartiles %.3f-%.3f); median CPU per request %s/%s %.3f"
           % (len(ratios), b, a, statistics.median(ratios), quartiles[0], quartiles[2], b, a,
              statistics.median(cpu_ratios)))
+    p99_quartiles = statistics.quantiles(p99_ratios, n=4) if len(p99_ratios) > 1 else [p99_ratios[0]] * 3
+    print("p99: median %s/%s %.3f (quartiles %.3f-%.3f); %s's p99 no worse than %s's in %d of %d rounds"
+          % (b, a, statistics.median(p99_ratios), p99_quartiles[0], p99_quartiles[2], b, a,
+             sum(1 for r in p99_ratios if r <= 1), len(p99_ratios)))
 
 
 if __name__ == "__main__":
