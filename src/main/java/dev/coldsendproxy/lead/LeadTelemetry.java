@@ -17,16 +17,19 @@ import io.micrometer.core.instrument.Timer;
 
 import io.quarkus.runtime.ShutdownEvent;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * Counts lead requests by outcome and consumer, times Coldsend's answers by status class, and
  * queues one access line per lead request for a writer thread off the event loop ({@link AccessLines}). Meters are resolved once (per consumer, at start-up
  * for the configured ones) so that a cache hit pays one map lookup and an increment, never a
  * registry lookup or a tag list.
+ *
+ * <p>{@code @Singleton}, not {@code @ApplicationScoped}: a fresh hit calls it, and a client proxy's
+ * context lookup on every call was 2 % of the event loop's busy time (docs/benchmarks.md).
  */
-@ApplicationScoped
+@Singleton
 public class LeadTelemetry {
 
     /** Logger category of the access lines; set it to WARN to silence them. */

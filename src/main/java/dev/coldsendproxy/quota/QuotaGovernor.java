@@ -11,8 +11,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.consumer.ConsumerRegistry;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * Spends the one Coldsend key's budget: never more than the per-minute and per-hour limits in
@@ -24,8 +24,11 @@ import jakarta.inject.Inject;
  *
  * <p>All mutation is under one monitor: it is taken only on the way to the upstream, at most a
  * hundred times a minute, never on a cache hit.
+ *
+ * <p>{@code @Singleton}, not {@code @ApplicationScoped}: a fresh hit calls it, and a client proxy's
+ * context lookup on every call was 2 % of the event loop's busy time (docs/benchmarks.md).
  */
-@ApplicationScoped
+@Singleton
 public class QuotaGovernor {
 
     private static final long MINUTE = Units.MINUTE;
