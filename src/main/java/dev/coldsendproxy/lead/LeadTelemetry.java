@@ -17,8 +17,8 @@ import io.micrometer.core.instrument.Timer;
 
 import io.quarkus.runtime.ShutdownEvent;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
 
 /**
  * Counts lead requests by outcome and consumer, times Coldsend's answers by status class, and
@@ -26,10 +26,11 @@ import jakarta.inject.Singleton;
  * for the configured ones) so that a cache hit pays one map lookup and an increment, never a
  * registry lookup or a tag list.
  *
- * <p>{@code @Singleton}, not {@code @ApplicationScoped}: a fresh hit calls it, and a client proxy's
- * context lookup on every call was 2 % of the event loop's busy time (docs/benchmarks.md).
+ * <p>{@code @ApplicationScoped}, unlike the other beans a hit calls ({@code @Singleton}, no client
+ * proxy): it is made at the first request, so a proxy that refuses to start (no Coldsend key, say)
+ * prints that one reason and not the access lines' start-up line before it ({@code StartupChecksIT}).
  */
-@Singleton
+@ApplicationScoped
 public class LeadTelemetry {
 
     /** Logger category of the access lines; set it to WARN to silence them. */
