@@ -13,8 +13,8 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class CachedLead {
 
-    /** Rough bookkeeping cost of an entry beside its body: key, node, this object, the ETag. */
-    static final int ENTRY_OVERHEAD_BYTES = 256;
+    /** Rough bookkeeping cost of an entry beside its body: key, node, this object, the ETag, the wire buffer. */
+    static final int ENTRY_OVERHEAD_BYTES = 320;
 
     private final int status;
     private final byte[] body;

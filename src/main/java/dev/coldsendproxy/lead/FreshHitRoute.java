@@ -7,6 +7,7 @@ import dev.coldsendproxy.consumer.ConsumerRegistry;
 import dev.coldsendproxy.error.ProblemException;
 import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -14,6 +15,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -41,8 +44,13 @@ class FreshHitRoute {
     private final LeadTelemetry telemetry;
     private final LeadServerSpans spans;
 
+    /** {@code quarkus.http.limits.max-body-size}, in bytes: what Quarkus's limit handler answers 413 above. */
+    private final long maxBodyBytes;
+
     FreshHitRoute(LeadService leads, ConsumerRegistry consumers, QuotaGovernor quota, LeadTelemetry telemetry,
-            LeadServerSpans spans) {
+            LeadServerSpans spans,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBodySize) {
+        this.maxBodyBytes = maxBodySize.asLongValue();
         this.leads = leads;
         this.consumers = consumers;
         this.quota = quota;
@@ -52,10 +60,13 @@ class FreshHitRoute {
 
     /**
      * Ahead of RESTEasy Reactive's routes and of the handlers Quarkus runs before them for every
-     * request (RESTEasy's auth-failure marker at -199, the body-size limit at -2, compression at 0):
-     * each costs a hit a dispatch, and the limit puts a value into the request's own map. A
-     * request with a body goes on to them ({@link #hasBody}), so the limit still answers 413.
-     * After {@code ConnectionGuard} and Quarkus's configured headers (both at the lowest order).
+     * request (RESTEasy's auth-failure marker at -199, the body-size limit at -2): each costs a hit
+     * a dispatch, and the limit puts a value into the request's own map. A request announcing more
+     * than the limit goes on to it untouched ({@link #overLimit}), so it still answers 413, as when
+     * this route came after it. After {@code ConnectionGuard}, Quarkus's configured headers (both at
+     * the lowest order) and CORS (-300). With {@code quarkus.http.enable-compression} (off here), a
+     * hit would also pass before Quarkus's compression marker (0), which only marks types that must
+     * not be compressed; a lead is JSON, compressed either way.
      */
     static final int ORDER = -200;
 
@@ -71,14 +82,19 @@ class FreshHitRoute {
     }
 
     void serve(RoutingContext ctx) {
+        // A malformed escape never gets here: Quarkus answers 400 for a URI java.net.URI rejects (BadInputTest).
         String path = ctx.normalizedPath();
         if (!LeadPath.underPrefix(path)) {
             ctx.next();
             return;
         }
-        long start = System.nanoTime();
         MultiMap in = ctx.request().headers();
-        if (ctx.request().method() != HttpMethod.GET || hasBody(in)) {
+        if (overLimit(in)) {
+            ctx.next();
+            return;
+        }
+        long start = System.nanoTime();
+        if (ctx.request().method() != HttpMethod.GET) {
             spans.next(ctx);
             return;
         }
@@ -123,10 +139,20 @@ class FreshHitRoute {
                 RequestTrace.NO_UPSTREAM_STATUS, start);
     }
 
-    /** Whether the request says a body follows: then Quarkus's body-size limit must see it first. */
-    private static boolean hasBody(MultiMap in) {
+    /**
+     * Whether the request announces a body over Quarkus's limit (or a length it cannot read): then
+     * Quarkus's limit handler answers it, as it did before this route ever saw such a request.
+     */
+    private boolean overLimit(MultiMap in) {
         String length = in.get(LeadHeaders.CONTENT_LENGTH);
-        return length != null && !"0".equals(length) || in.contains(LeadHeaders.TRANSFER_ENCODING);
+        if (length == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(length) > maxBodyBytes;
+        } catch (NumberFormatException unreadable) {
+            return true;
+        }
     }
 
     /**

@@ -20,7 +20,6 @@ final class LeadHeaders {
     static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
     static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
     static final CharSequence CONTENT_LENGTH = HttpHeaders.createOptimized("Content-Length");
-    static final CharSequence TRANSFER_ENCODING = HttpHeaders.createOptimized("Transfer-Encoding");
     static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private static final CharSequence X_CACHE = HttpHeaders.createOptimized("X-Cache");

@@ -27,7 +27,7 @@ import jakarta.enterprise.event.Observes;
  * registry lookup or a tag list.
  *
  * <p>{@code @ApplicationScoped}, unlike the other beans a hit calls ({@code @Singleton}, no client
- * proxy): it is made at the first request, so a proxy that refuses to start (no Coldsend key, say)
+ * proxy): it is made at the first request (or at shutdown), so a proxy that refuses to start (no Coldsend key, say)
  * prints that one reason and not the access lines' start-up line before it ({@code StartupChecksIT}).
  */
 @ApplicationScoped

@@ -21,6 +21,7 @@ class CachedLeadTest {
         assertThat(written.hasArray()).isTrue();
         assertThat(written.array()).isSameAs(body);
         assertThat(lead.wire().length()).isEqualTo(body.length);
+        assertThat(lead.wire()).as("one buffer for every hit").isSameAs(lead.wire());
     }
 
     @Test

@@ -86,20 +86,42 @@ class LeadRouteTest extends ProxyTestBase {
     }
 
     @Test
-    void leavesAGetWithABodyToQuarkussBodyLimit() throws IOException {
+    void leavesAGetAnnouncingMoreThanTheBodyLimitToQuarkus() throws IOException {
         String campaign = uuid();
         String leadId = uuid();
         upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
         given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
         given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "HIT");
 
+        String head = rawHead("GET " + leadPath(campaign, leadId) + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: " + (64L << 20)
+                + "\r\n\r\n");
+
+        assertThat(head).as("a fresh hit, but with 64 MiB announced: the body-size limit answers").startsWith("HTTP/1.1 413");
+    }
+
+    @Test
+    void answersAGetWithASmallBodyFromTheCacheAsBefore() throws IOException {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
+
+        String head = rawHead("GET " + leadPath(campaign, leadId) + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: 5\r\n\r\nhello");
+
+        assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("X-Cache: HIT");
+    }
+
+    /** Sends {@code request} as written on a new connection and returns the answer's status line and headers. */
+    private static String rawHead(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + leadPath(campaign, leadId) + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: "
-                    + (64L << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-
-            assertThat(status).as("a fresh hit, but with 64 MiB announced: the body-size limit answers").startsWith("HTTP/1.1 413");
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.append(line).append("\r\n");
+            }
+            return head.toString();
         }
     }
 }
