@@ -79,7 +79,7 @@ class AdminApiTest extends ProxyTestBase {
         admin().get(Management.url("/admin/cache/stats")).then()
                 .statusCode(200)
                 .body("entries", greaterThanOrEqualTo(1))
-                .body("weighted_bytes", greaterThanOrEqualTo(leadBody(leadId).length + 256))
+                .body("weighted_bytes", greaterThanOrEqualTo(leadBody(leadId).length + 320))
                 .body("hits", greaterThanOrEqualTo(1));
     }
 

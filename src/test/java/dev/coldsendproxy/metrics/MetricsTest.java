@@ -113,7 +113,7 @@ class MetricsTest extends ProxyTestBase {
         Metrics after = Metrics.scrape();
         assertThat(after.value("cache_size", "cache=\"leads\"")).isGreaterThanOrEqualTo(1);
         assertThat(after.has("cache_evictions_total")).isTrue();
-        assertThat(delta(before, after, "proxy_cache_bytes")).isEqualTo(leadBody(leadId).length + 256);
+        assertThat(delta(before, after, "proxy_cache_bytes")).isEqualTo(leadBody(leadId).length + 320);
         assertThat(after.value("proxy_cache_max_bytes")).isEqualTo(64 * 1024 * 1024);
         assertThat(delta(before, after, "proxy_quota_remaining", "window=\"minute\"")).isEqualTo(-1);
         assertThat(delta(before, after, "proxy_quota_spent", "window=\"hour\"")).isEqualTo(1);
