@@ -1,10 +1,13 @@
 package dev.coldsendproxy.lead;
 
+import java.math.BigInteger;
+
 import dev.coldsendproxy.cache.CacheConfig;
 import dev.coldsendproxy.cache.CachedLead;
 import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.quota.QuotaGovernor;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
 
 /**
@@ -18,7 +21,7 @@ public final class BenchRoute {
 
     public BenchRoute(LeadCache cache, QuotaGovernor quota, CacheConfig config) {
         LeadService leads = new LeadService(cache, null, quota, config, null, null, null, null);
-        this.route = new FreshHitRoute(leads, null, quota, null, null);
+        this.route = new FreshHitRoute(leads, null, quota, null, null, new MemorySize(BigInteger.valueOf(10_240L * 1024)));
     }
 
     /** What {@code FreshHitRoute.serve} does for a hit between reading the request and writing it out. */
