@@ -3,11 +3,7 @@ package dev.coldsendproxy.lead;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,7 +13,6 @@ import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.ProxyTestBase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /** Bad input gets a clear JSON error and costs nothing upstream. */
@@ -71,13 +66,9 @@ class BadInputTest extends ProxyTestBase {
     @ValueSource(strings = { "/api/public/v1/campaigns/%zz/leads/" + LEAD, "/api/public/v1/campaigns/" + CAMPAIGN + "/leads/%",
             "/elsewhere%" })
     void answersABrokenPercentEscapeWith400(String path) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: proxy\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        String head = rawHead("GET " + path + " HTTP/1.1\r\nHost: proxy\r\n\r\n");
 
-            assertThat(status).as(path).startsWith("HTTP/1.1 400");
-        }
+        assertThat(head).as(path).startsWith("HTTP/1.1 400");
         assertThat(upstreamCalls()).isZero();
     }
 

@@ -7,11 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +15,6 @@ import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.ProxyTestBase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /** The route itself: same path, same bytes, the proxy's key in, the caller's credentials out. */
@@ -87,41 +82,29 @@ class LeadRouteTest extends ProxyTestBase {
 
     @Test
     void leavesAGetAnnouncingMoreThanTheBodyLimitToQuarkus() throws IOException {
-        String campaign = uuid();
-        String leadId = uuid();
-        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
-        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
-        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "HIT");
+        String path = cachedLeadPath();
+        given().get(path).then().statusCode(200).header("X-Cache", "HIT");
 
-        String head = rawHead("GET " + leadPath(campaign, leadId) + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: " + (64L << 20)
-                + "\r\n\r\n");
+        String head = rawHead("GET " + path + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: " + (64L << 20) + "\r\n\r\n");
 
         assertThat(head).as("a fresh hit, but with 64 MiB announced: the body-size limit answers").startsWith("HTTP/1.1 413");
     }
 
     @Test
     void answersAGetWithASmallBodyFromTheCacheAsBefore() throws IOException {
-        String campaign = uuid();
-        String leadId = uuid();
-        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
-        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
+        String path = cachedLeadPath();
 
-        String head = rawHead("GET " + leadPath(campaign, leadId) + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: 5\r\n\r\nhello");
+        String head = rawHead("GET " + path + " HTTP/1.1\r\nHost: proxy\r\nContent-Length: 5\r\n\r\nhello");
 
         assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("X-Cache: HIT");
     }
 
-    /** Sends {@code request} as written on a new connection and returns the answer's status line and headers. */
-    private static String rawHead(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            StringBuilder head = new StringBuilder();
-            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                head.append(line).append("\r\n");
-            }
-            return head.toString();
-        }
+    /** The path of a new lead, fetched once (a MISS), so that the next ask is a fresh hit. */
+    private String cachedLeadPath() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+        given().get(leadPath(campaign, leadId)).then().statusCode(200).header("X-Cache", "MISS");
+        return leadPath(campaign, leadId);
     }
 }
