@@ -16,6 +16,11 @@ import statistics
 import sys
 
 
+def spread(values):
+    """The quartiles of values (all three the one value when there is only one)."""
+    return statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+
+
 def main():
     path, a, b = sys.argv[1:4]
     scenario = sys.argv[4] if len(sys.argv) > 4 else "a"
@@ -43,12 +48,12 @@ def main():
               % (n, rps_a, rps_b, rps_b / rps_a, cpu_a, cpu_b, p99_a, p99_b))
     if not ratios:
         sys.exit("no round has both %s and %s" % (a, b))
-    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+    quartiles = spread(ratios)
     print()
     print("%d paired rounds: median %s/%s req/s %.3f (quartiles %.3f-%.3f); median CPU per request %s/%s %.3f"
           % (len(ratios), b, a, statistics.median(ratios), quartiles[0], quartiles[2], b, a,
              statistics.median(cpu_ratios)))
-    p99_quartiles = statistics.quantiles(p99_ratios, n=4) if len(p99_ratios) > 1 else [p99_ratios[0]] * 3
+    p99_quartiles = spread(p99_ratios)
     print("p99: median %s/%s %.3f (quartiles %.3f-%.3f); %s's p99 no worse than %s's in %d of %d rounds"
           % (b, a, statistics.median(p99_ratios), p99_quartiles[0], p99_quartiles[2], b, a,
              sum(1 for r in p99_ratios if r <= 1), len(p99_ratios)))
