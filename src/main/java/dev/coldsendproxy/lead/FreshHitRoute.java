@@ -35,7 +35,6 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 class FreshHitRoute {
 
-    private static final String HIT = LeadTelemetry.tag(CacheOutcome.HIT);
     private static final Handler<AsyncResult<Void>> NO_COMPLETION = null;
 
     private final LeadService leads;
