@@ -40,6 +40,16 @@ final class AccessLineFormatter extends ExtFormatter {
     /** The message's {@code key=} parts, escaped once (the route's quotes). */
     private static final String[] ESCAPED_PREFIXES = new String[AccessRecord.FIELDS.length];
 
+    /** Slots of {@link #plain}: the ten fields by their index, then the texts every record carries. */
+    private static final int LOGGER_CLASS = AccessRecord.FIELDS.length;
+    private static final int LOGGER = LOGGER_CLASS + 1;
+    private static final int LEVEL = LOGGER + 1;
+    private static final int THREAD = LEVEL + 1;
+    private static final int NDC = THREAD + 1;
+    private static final int HOST = NDC + 1;
+    private static final int PROCESS = HOST + 1;
+    private static final int SLOTS = PROCESS + 1;
+
     static {
         for (int i = 0; i < ESCAPED_PREFIXES.length; i++) {
             ESCAPED_PREFIXES[i] = AccessRecord.messagePrefix(i).replace("\"", "\\\"");
@@ -50,6 +60,16 @@ final class AccessLineFormatter extends ExtFormatter {
     private final DateTimeFormatter timestamps;
     /** The access fields in the order the original formatter writes its {@code mdc} object. */
     private final int[] mdcOrder;
+    /** {@code "key":} of each of those fields, a comma before all but the first. */
+    private final String[] mdcKeys;
+    /**
+     * Per slot, the last value found to need no escape and to be Latin-1: when the same instance
+     * comes again (the route, the outcome, the logger's and thread's names, a status), it is copied
+     * without looking at its characters again. A line's fields each appear twice (message and
+     * {@code mdc}), so each is looked at once. Looking at every character was a third of the
+     * writer's CPU (perf, docs/benchmarks.md).
+     */
+    private final String[] plain = new String[SLOTS];
     /** The text of the lines being written, reused from one batch to the next. */
     private StringBuilder text = new StringBuilder(LINE_CAPACITY);
     /** Whether the text being written has a character beyond Latin-1. */
@@ -62,6 +82,10 @@ final class AccessLineFormatter extends ExtFormatter {
         this.original = original;
         this.timestamps = ISO.withZone(zone);
         this.mdcOrder = mdcOrder;
+        this.mdcKeys = new String[mdcOrder.length];
+        for (int i = 0; i < mdcOrder.length; i++) {
+            mdcKeys[i] = (i == 0 ? "\"" : ",\"") + AccessRecord.FIELDS[mdcOrder[i]] + "\":";
+        }
     }
 
     /**
@@ -241,41 +265,37 @@ final class AccessLineFormatter extends ExtFormatter {
         appendTimestamp(out, record.getInstant());
         out.append("\",\"sequence\":").append(record.getSequenceNumber());
         out.append(",\"loggerClassName\":");
-        appendString(out, record.getLoggerClassName());
+        appendString(out, LOGGER_CLASS, record.getLoggerClassName());
         out.append(",\"loggerName\":");
-        appendString(out, record.getLoggerName());
+        appendString(out, LOGGER, record.getLoggerName());
         out.append(",\"level\":");
-        appendString(out, record.getLevel().getName());
+        appendString(out, LEVEL, record.getLevel().getName());
         out.append(",\"message\":\"");
         for (int i = 0; i < AccessRecord.FIELDS.length; i++) {
             out.append(ESCAPED_PREFIXES[i]);
-            appendEscaped(out, record.field(i));
+            appendValue(out, i, record.field(i));
         }
         out.append('"');
         out.append(",\"threadName\":");
-        appendString(out, record.getThreadName());
+        appendString(out, THREAD, record.getThreadName());
         out.append(",\"threadId\":").append(record.getThreadID());
         out.append(",\"mdc\":{");
         for (int i = 0; i < mdcOrder.length; i++) {
             int field = mdcOrder[i];
-            if (i > 0) {
-                out.append(',');
-            }
-            appendString(out, AccessRecord.FIELDS[field]);
-            out.append(':');
-            appendString(out, record.field(field));
+            out.append(mdcKeys[i]);
+            appendString(out, field, record.field(field));
         }
         out.append("},\"ndc\":");
-        appendString(out, record.getNdc());
+        appendString(out, NDC, record.getNdc());
         String host = record.getHostName();
         if (host != null && !host.isEmpty()) {
             out.append(",\"hostName\":");
-            appendString(out, host);
+            appendString(out, HOST, host);
         }
         String process = record.getProcessName();
         if (process != null && !process.isEmpty()) {
             out.append(",\"processName\":");
-            appendString(out, process);
+            appendString(out, PROCESS, process);
         }
         if (record.getProcessId() >= 0) {
             out.append(",\"processId\":").append(record.getProcessId());
@@ -311,37 +331,47 @@ final class AccessLineFormatter extends ExtFormatter {
     }
 
     /** A JSON string as Parsson (the JSON formatter's generator) writes it, null as {@code null}. */
-    private void appendString(StringBuilder out, String value) {
+    private void appendString(StringBuilder out, int slot, String value) {
         if (value == null) {
             out.append("null");
             return;
         }
         out.append('"');
-        appendEscaped(out, value);
+        appendValue(out, slot, value);
         out.append('"');
+    }
+
+    /** {@code value} escaped, or as it is when it is {@link #plain}'s instance for {@code slot} or proves plain. */
+    private void appendValue(StringBuilder out, int slot, String value) {
+        if (value != plain[slot]) { // the same instance, on purpose: an equal one is looked at again
+            if (!plainLatin1(value)) {
+                appendEscaped(out, value);
+                return;
+            }
+            plain[slot] = value;
+        }
+        out.append(value);
+    }
+
+    /** Whether {@code value} has nothing JSON escapes and nothing beyond Latin-1. */
+    private static boolean plainLatin1(String value) {
+        for (int i = 0, length = value.length(); i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * {@code value} with Parsson's escapes: quote, backslash and control characters; nothing else.
-     * Most values need none, and a String appended whole is copied as an array, not char by char.
+     * Runs between escapes are copied as arrays, not char by char.
      */
     private void appendEscaped(StringBuilder out, String value) {
-        int length = value.length();
-        int first = 0;
-        while (first < length) {
-            char c = value.charAt(first);
-            if (c < 0x20 || c == '"' || c == '\\') {
-                break;
-            }
-            wide |= c > 0xff;
-            first++;
-        }
-        if (first == length) {
-            out.append(value);
-            return;
-        }
         int start = 0;
-        for (int i = first; i < length; i++) {
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c != '"' && c != '\\') {
                 wide |= c > 0xff;

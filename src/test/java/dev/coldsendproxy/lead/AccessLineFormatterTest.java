@@ -66,6 +66,22 @@ class AccessLineFormatterTest {
     }
 
     @Test
+    void writesAValueThatComesAgainAsItWroteItFirst() {
+        JsonFormatter quarkus = shippedJson();
+        AccessLineFormatter fast = AccessLineFormatter.matching(quarkus);
+        String quotedRoute = "GET \"quoted\" \\ \u2028 é /";
+        String plainConsumer = "billing";
+        String wideOutcome = "hit \u2028";
+        for (int i = 0; i < 3; i++) {
+            for (String route : List.of(quotedRoute, LeadPath.TEMPLATE)) {
+                AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, route, new AccessLines.Line("req-" + i, "-",
+                        plainConsumer, "c\"" + i, "l", i == 1 ? wideOutcome : "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, i));
+                assertThat(fast.format(record)).as("line %d, route %s", i, route).isEqualTo(quarkus.format(record));
+            }
+        }
+    }
+
+    @Test
     void passesEveryOtherRecordToTheHandlersOwnFormatter() {
         JsonFormatter quarkus = shippedJson();
         AccessLineFormatter fast = AccessLineFormatter.matching(quarkus);
