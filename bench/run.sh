@@ -16,6 +16,7 @@
 #   BENCH_PROFILE=1       JFR profile of the proxy's hot-hit path after scenario (a); 0 to skip
 #   BENCH_MEMORY_LEADS=100000    leads cached in scenario (e)
 #   BENCH_PRIME=10        seconds of unrecorded hot load per server first (JIT); 0 to skip
+#   BENCH_MIN_FREE_GB=20  GB that must be free for /tmp/coldsend-bench.* before a run (the shipped proxy logs ~1 GB a minute)
 #   Two pairs run interleaved in scenarios (a), (a2) and (b):
 #   - bare: "proxy" with its access lines off (like NGINX's `access_log off` and Varnish without varnishncsa),
 #     no caller keys, no tracing, BENCH_PROXY_IO_THREADS event loops, against "nginx", "nginx-1w" (one worker) and "varnish";
@@ -81,6 +82,22 @@ STARTED=()
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
+# The shipped proxy logs ~950 bytes per request: 1 GB a minute at full load, several GB a run.
+# A disk that fills mid-run makes its writes fail and its hits cheaper, so the run would measure a
+# proxy writing nothing: refuse to start without room, warn if room ran out, keep only the ends of
+# large logs.
+MIN_FREE_GB=${BENCH_MIN_FREE_GB:-20}
+free_gb() { df --output=avail -B1G "$RUN" | tail -1 | tr -d ' '; }
+
+shrink_logs() { # a server log over 64 MB keeps its first and last 500 lines
+  local file
+  for file in "$RUN"/*.log "$RUN"/*/*.log; do
+    [[ -f $file && $(stat -c %s "$file") -gt 67108864 ]] || continue
+    { head -n 500 "$file"; printf '... (bench/run.sh: the middle of this log was removed to save disk)\n'; tail -n 500 "$file"; } \
+      > "$file.ends" && mv "$file.ends" "$file"
+  done
+}
+
 cleanup() {
   local pid
   for pid in "${STARTED[@]}"; do
@@ -89,6 +106,10 @@ cleanup() {
   for pid in "${STARTED[@]}"; do
     timeout 20 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
   done
+  if (( $(free_gb) < 1 )); then
+    log "WARNING: less than 1 GB left on $RUN's file system: log writes may have failed, which makes the shipped proxy look cheaper; do not use this run"
+  fi
+  shrink_logs
   log "logs and raw results kept in $RUN"
 }
 trap cleanup EXIT
@@ -373,6 +394,10 @@ main() {
     ./mvnw -B -q package -DskipTests
   fi
   [[ -f $JAR ]] || { log "$JAR is missing: run without BENCH_SKIP_PACKAGE"; exit 1; }
+  if (( $(free_gb) < MIN_FREE_GB )); then
+    log "only $(free_gb) GB free for $RUN: the proxies' logs need up to ${MIN_FREE_GB} GB (BENCH_MIN_FREE_GB); remove old /tmp/coldsend-bench.* runs"
+    exit 1
+  fi
   install_peers
   record "$(machine before)"
   start_stub
