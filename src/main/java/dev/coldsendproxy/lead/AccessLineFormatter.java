@@ -357,11 +357,16 @@ final class AccessLineFormatter extends ExtFormatter {
     private static boolean plainLatin1(String value) {
         for (int i = 0, length = value.length(); i < length; i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\' || c > 0xff) {
+            if (escaped(c) || c > 0xff) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether Parsson escapes {@code c}: quote, backslash and control characters. */
+    private static boolean escaped(char c) {
+        return c < 0x20 || c == '"' || c == '\\';
     }
 
     /**
@@ -373,7 +378,7 @@ final class AccessLineFormatter extends ExtFormatter {
         int length = value.length();
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            if (!escaped(c)) {
                 wide |= c > 0xff;
                 continue;
             }
