@@ -394,8 +394,10 @@ main() {
     ./mvnw -B -q package -DskipTests
   fi
   [[ -f $JAR ]] || { log "$JAR is missing: run without BENCH_SKIP_PACKAGE"; exit 1; }
-  if (( $(free_gb) < MIN_FREE_GB )); then
-    log "only $(free_gb) GB free for $RUN: the proxies' logs need up to ${MIN_FREE_GB} GB (BENCH_MIN_FREE_GB); remove old /tmp/coldsend-bench.* runs"
+  local free
+  free=$(free_gb)
+  if (( free < MIN_FREE_GB )); then
+    log "only $free GB free for $RUN: the proxies' logs need up to ${MIN_FREE_GB} GB (BENCH_MIN_FREE_GB); remove old /tmp/coldsend-bench.* runs"
     exit 1
   fi
   install_peers
