@@ -34,6 +34,9 @@
 #                         (QUARKUS_OTEL_SDK_DISABLED=true), so the pair shows what tracing without export costs a hit
 #   BENCH_GC_VARIANTS="SerialGC ParallelGC"  adds "proxy-gc-NAME" to (a) and (a2): the shipped proxy with
 #                         JDK_JAVA_OPTIONS=-XX:+UseNAME, to see what the collector's young pauses do to p99
+#   BENCH_NO_REFRESH=1    adds "proxy-no-refresh" to (a), (a2) and (b): the shipped proxy with its spare-budget
+#                         refresher off (PROXY_CACHE_HOT_REFRESH_INTERVAL=0s), to see what its rounds do to p99
+#   BENCH_ZIPF_SERVERS="proxy-shipped proxy-no-refresh"  only these in (b), for a long A/B of two
 #   BENCH_HOT_SERVERS="proxy-shipped proxy-untraced"  only these in (a) and (a2), for a long A/B of two: many
 #                         short interleaved rounds, then `python3 bench/ab.py <run dir>/results.jsonl A B`
 #   BENCH_PROXY_OTEL_SDK_DISABLED=true  the bare proxy's tracing is off, like its access lines and caller keys;
@@ -73,10 +76,13 @@ LOOP_VARIANTS=()
 for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
 [[ ${BENCH_UNTRACED:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-untraced)
 for gc in ${BENCH_GC_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-gc-$gc"); done
+[[ ${BENCH_NO_REFRESH:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-no-refresh)
 HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
 # BENCH_HOT_SERVERS narrows (a) and (a2) to some of those, for a long A/B of two (see bench/ab.py).
 [[ -n ${BENCH_HOT_SERVERS:-} ]] && read -r -a HOT_SERVERS <<< "$BENCH_HOT_SERVERS"
 ZIPF_SERVERS=(proxy proxy-shipped nginx nginx-log varnish)
+[[ ${BENCH_NO_REFRESH:-0} == 1 ]] && ZIPF_SERVERS+=(proxy-no-refresh)
+[[ -n ${BENCH_ZIPF_SERVERS:-} ]] && read -r -a ZIPF_SERVERS <<< "$BENCH_ZIPF_SERVERS"
 declare -A PORT PIDS
 STARTED=()
 
@@ -412,6 +418,7 @@ main() {
   for n in ${BENCH_LOOP_VARIANTS:-}; do start_proxy_shipped "proxy-loops-$n" QUARKUS_HTTP_IO_THREADS="$n"; done
   [[ ${BENCH_UNTRACED:-0} == 1 ]] && start_proxy_shipped proxy-untraced QUARKUS_OTEL_SDK_DISABLED=true
   for gc in ${BENCH_GC_VARIANTS:-}; do start_proxy_shipped "proxy-gc-$gc" JDK_JAVA_OPTIONS="-XX:+Use$gc"; done
+  [[ ${BENCH_NO_REFRESH:-0} == 1 ]] && start_proxy_shipped proxy-no-refresh PROXY_CACHE_HOT_REFRESH_INTERVAL=0s
   start_nginx nginx auto
   start_nginx nginx-log auto log
   start_nginx nginx-1w 1
