@@ -176,7 +176,7 @@ public class LeadCache {
         return new Snapshot(entries.estimatedSize(), bytes, entries.stats());
     }
 
-    /** The underlying cache, for Caffeine's Micrometer binder only. */
+    /** The underlying cache, for Caffeine's Micrometer binder and the spare-budget refresher's walk. */
     public Cache<LeadKey, CachedLead> caffeine() {
         return entries;
     }

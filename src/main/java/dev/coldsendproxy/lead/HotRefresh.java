@@ -1,19 +1,19 @@
 package dev.coldsendproxy.lead;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.coldsendproxy.cache.CacheConfig;
 import dev.coldsendproxy.cache.CachedLead;
+import dev.coldsendproxy.cache.LeadCache;
 import dev.coldsendproxy.cache.LeadKey;
 import dev.coldsendproxy.quota.QuotaGates;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +24,11 @@ import jakarta.enterprise.event.Observes;
  * {@code proxy.cache.hot-refresh-interval}, the copies about to expire that were asked at least
  * twice are refreshed, most-asked first, as many as the governor's spare units allow
  * ({@link QuotaGovernor#spareUnits()}), never below what cold misses need.
+ *
+ * <p>Finding them walks the whole cache (tens of thousands of copies at the default size), so the
+ * timer hands the walk to a worker thread and only starts the refreshes back on its event loop: a
+ * walk on the loop held every connection of that loop for its duration, once a second, and showed
+ * in p99 (docs/benchmarks.md).
  */
 @ApplicationScoped
 public class HotRefresh {
@@ -37,21 +42,26 @@ public class HotRefresh {
     private final QuotaGates gates;
     private final Vertx vertx;
     private final Duration interval;
-    private final long soon;
+    private final LeadCache cache;
+    private final SoonStale soonStale;
+    /** Set while a timer's walk runs, so a slow walk skips the next tick instead of overlapping it. */
+    private final AtomicBoolean walking = new AtomicBoolean();
     private long timer = -1;
 
-    HotRefresh(LeadService leads, QuotaGovernor quota, QuotaGates gates, Vertx vertx, CacheConfig config) {
+    HotRefresh(LeadService leads, LeadCache cache, QuotaGovernor quota, QuotaGates gates, Vertx vertx,
+            CacheConfig config) {
         this.leads = leads;
+        this.cache = cache;
         this.quota = quota;
         this.gates = gates;
         this.vertx = vertx;
         this.interval = config.hotRefreshInterval();
-        this.soon = Math.max(SOON, config.ttl().toNanos() / 10);
+        this.soonStale = new SoonStale(cache, Math.max(SOON, config.ttl().toNanos() / 10));
     }
 
     void start(@Observes StartupEvent event) {
         if (!interval.isZero() && !interval.isNegative()) {
-            timer = vertx.setPeriodic(interval.toMillis(), id -> round());
+            timer = vertx.setPeriodic(interval.toMillis(), id -> tick());
         }
     }
 
@@ -61,27 +71,35 @@ public class HotRefresh {
         }
     }
 
-    /** One round; public so a replay on a manual clock can run rounds on its own time. Returns refreshes started. */
+    /** On the timer's event loop: the walk on a worker, then the refreshes back on this loop. */
+    private void tick() {
+        if (!walking.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.executeBlocking(this::pick, false)
+                .onComplete(picked -> walking.set(false))
+                .onSuccess(this::refresh);
+    }
+
+    /** One round on the caller's thread; public so a replay on a manual clock can run rounds on its own time. Returns refreshes started. */
     public int round() {
+        return refresh(pick());
+    }
+
+    /** The often-asked copies about to expire, most asked first, as many as spare units allow. */
+    List<MostAsked.Pick<LeadKey, CachedLead>> pick() {
+        assert !Context.isOnEventLoopThread() : "the walk over the whole cache must not hold an event loop";
         int units = Math.min(MAX_PER_ROUND, quota.spareUnits());
         if (units <= 0) {
-            return 0;
+            return List.of();
         }
-        long now = leads.now();
-        List<Map.Entry<LeadKey, CachedLead>> soonStale = new ArrayList<>();
-        for (Map.Entry<LeadKey, CachedLead> entry : leads.stored()) {
-            CachedLead lead = entry.getValue();
-            long freshFor = leads.freshFor(lead, now);
-            if (lead.status() == 200 && lead.asks() >= 2 && freshFor > 0 && freshFor <= soon) {
-                soonStale.add(entry);
-            }
+        return soonStale.mostAsked(units, cache.now());
+    }
+
+    private int refresh(List<MostAsked.Pick<LeadKey, CachedLead>> picked) {
+        for (MostAsked.Pick<LeadKey, CachedLead> pick : picked) {
+            leads.refreshWithSpare(pick.key(), pick.lead(), gates.forSpare());
         }
-        soonStale.sort(Comparator.comparingInt((Map.Entry<LeadKey, CachedLead> entry) -> entry.getValue().asks()).reversed());
-        int started = 0;
-        for (Map.Entry<LeadKey, CachedLead> entry : soonStale.subList(0, Math.min(units, soonStale.size()))) {
-            leads.refreshWithSpare(entry.getKey(), entry.getValue(), gates.forSpare());
-            started++;
-        }
-        return started;
+        return picked.size();
     }
 }

@@ -169,16 +169,6 @@ public class LeadService {
                 .subscribeAsCompletionStage());
     }
 
-    /** The stored copies with their keys, for the spare-budget refresh to pick from. */
-    Iterable<java.util.Map.Entry<LeadKey, CachedLead>> stored() {
-        return cache.caffeine().asMap().entrySet();
-    }
-
-    /** Nanoseconds {@code lead} stays fresh from {@code now}; negative once stale. */
-    long freshFor(CachedLead lead, long now) {
-        return cache.freshFor(lead, now);
-    }
-
     private LeadReply reply(CachedLead lead, CacheOutcome outcome) {
         if (outcome == CacheOutcome.HIT || outcome == CacheOutcome.STALE) {
             lead.asked();
