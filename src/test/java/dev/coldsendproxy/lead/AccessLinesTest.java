@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -89,14 +90,15 @@ class AccessLinesTest {
         HeldWriter out = new HeldWriter();
         WriterHandler json = new WriterHandler();
         json.setFormatter(AccessLineFormatterTest.shippedJson());
+        json.setAutoFlush(true); // before the writer: turning auto-flush on flushes, and only the writer thread's flushes count
         json.setWriter(out);
-        json.setAutoFlush(true);
         logger.addHandler(json);
         try {
             AccessLines lines = new AccessLines(logger.getName(), "GET /test", 256);
             assertThat(lines.fastHandlers()).isEqualTo(1);
             lines.offer(line("first"));
             assertThat(out.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the writer is stuck in the sink").isTrue();
+            assertThat(out.firstFlusher).as("the first flush is the writer's, after the first line").hasValue("access-lines");
             int queued = AccessLines.BATCH + 6;
             for (int i = 0; i < queued; i++) {
                 lines.offer(line("queued-" + i));
@@ -177,10 +179,12 @@ class AccessLinesTest {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger flushes = new AtomicInteger();
+        final AtomicReference<String> firstFlusher = new AtomicReference<>();
 
         @Override
         public void flush() {
             flushes.incrementAndGet();
+            firstFlusher.compareAndSet(null, Thread.currentThread().getName());
             entered.countDown();
             try {
                 release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
