@@ -164,15 +164,18 @@ final class AccessLineFormatter extends ExtFormatter {
         String campaign = "3f2b8c1e-8d4a-4c7e-9b1f-2a6d5e7c9f01";
         String lead = "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
         List<AccessRecord> probes = new ArrayList<>();
-        probes.add(AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE,
-                new AccessLines.Line("probe-1", trace, "billing", campaign, lead, "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1)));
-        probes.add(AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, "GET \"quoted\" \\ \t\n\r\b\f\u0001\u001f é \ud83d\ude00 /",
-                new AccessLines.Line("r".repeat(128), "-", "n\u00e4me \"x\"", "-", "-", "rejected", 404, 599, 123_456_789_012L)));
+        probes.add(AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
+                new AccessLines.Line("probe-1", trace, "billing", LeadPath.TEMPLATE, campaign, lead, "hit", 200,
+                        RequestTrace.NO_UPSTREAM_STATUS, 1)));
+        probes.add(AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
+                new AccessLines.Line("r".repeat(128), "-", "n\u00e4me \"x\"",
+                        "GET \"quoted\" \\ \t\n\r\b\f\u0001\u001f é \ud83d\ude00 /", "-", "-", "rejected", 404, 599,
+                        123_456_789_012L)));
         long[][] instants = { { 1_764_000_000L, 0 }, { 1_764_000_001L, 1 }, { 1_764_000_002L, 120_000_000 },
                 { 1_751_328_000L, 999_999_999 }, { 1_000L, 500_000 } };
         for (long[] instant : instants) {
-            AccessRecord probe = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE,
-                    new AccessLines.Line("probe-t", trace, "anonymous", campaign, lead, "miss", 200, 200, 7_000));
+            AccessRecord probe = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
+                    new AccessLines.Line("probe-t", trace, "anonymous", LeadPath.TEMPLATE, campaign, lead, "miss", 200, 200, 7_000));
             probe.setInstant(Instant.ofEpochSecond(instant[0], instant[1]));
             probes.add(probe);
         }

@@ -25,7 +25,6 @@ final class AccessLines implements AutoCloseable {
     static final int BATCH = 64;
 
     private final java.util.logging.Logger access;
-    private final String route;
     private final Queue<Line> queue;
     private final int capacity;
     private final LongAdder dropped = new LongAdder();
@@ -36,14 +35,13 @@ final class AccessLines implements AutoCloseable {
     private long lastWarnAt = System.nanoTime() - WARN_EVERY;
 
     /** A writer for the logger named {@code category}; see {@link AccessLineFormatter#takeOver}. */
-    AccessLines(String category, String route, int capacity) {
+    AccessLines(String category, int capacity) {
         this.access = java.util.logging.Logger.getLogger(category);
         this.fastHandlers = AccessLineFormatter.takeOver(access);
         if (fastHandlers > 0) {
             LOG.infof("Access lines: written by the proxy's own JSON writer for %d log handler(s), identical to their"
                     + " JSON formatter's lines", fastHandlers);
         }
-        this.route = route;
         this.capacity = capacity;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
         this.writer = new Thread(this::drain, "access-lines");
@@ -51,9 +49,12 @@ final class AccessLines implements AutoCloseable {
         writer.start();
     }
 
-    /** One request's access line, as handed over by the request. */
-    record Line(String requestId, String traceId, String consumer, String campaignId, String leadId, String outcome, int status,
-            int upstreamStatus, long durationNanos) {
+    /**
+     * One request's access line, as handed over by the request: its fields in the documented order,
+     * {@code route} the method and the route's template (one of a few constant texts).
+     */
+    record Line(String requestId, String traceId, String consumer, String route, String campaignId, String leadId,
+            String outcome, int status, int upstreamStatus, long durationNanos) {
     }
 
     /**
@@ -135,7 +136,7 @@ final class AccessLines implements AutoCloseable {
      * JSON formatter's generator and MDC copies.
      */
     private void write(Line line) {
-        write(AccessRecord.of(access.getName(), route, line));
+        write(AccessRecord.of(access.getName(), line));
     }
 
     private void write(AccessRecord record) {
@@ -154,14 +155,14 @@ final class AccessLines implements AutoCloseable {
      * sequence number and fields.
      */
     private AccessRecord batch(Line first) {
-        AccessRecord head = AccessRecord.of(access.getName(), route, first);
+        AccessRecord head = AccessRecord.of(access.getName(), first);
         if (fastHandlers == 0 || !AccessLineFormatter.formatsAll(access)) {
             return head;
         }
         AccessRecord tail = head;
         Line next;
         for (int taken = 1; taken < BATCH && (next = queue.poll()) != null; taken++) {
-            tail = tail.follow(AccessRecord.of(access.getName(), route, next));
+            tail = tail.follow(AccessRecord.of(access.getName(), next));
         }
         return head;
     }

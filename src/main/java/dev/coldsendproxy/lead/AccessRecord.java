@@ -51,8 +51,8 @@ final class AccessRecord extends ExtLogRecord {
     }
 
     /** The record of {@code line}, made on the thread that writes it (its time, thread and sequence). */
-    static AccessRecord of(String loggerName, String route, AccessLines.Line line) {
-        String[] values = { line.requestId(), line.traceId(), line.consumer(), route, line.campaignId(), line.leadId(),
+    static AccessRecord of(String loggerName, AccessLines.Line line) {
+        String[] values = { line.requestId(), line.traceId(), line.consumer(), line.route(), line.campaignId(), line.leadId(),
                 line.outcome(), statusText(line.status()),
                 line.upstreamStatus() == RequestTrace.NO_UPSTREAM_STATUS ? "-" : statusText(line.upstreamStatus()),
                 millis(line.durationNanos()) };

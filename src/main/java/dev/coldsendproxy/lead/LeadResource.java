@@ -13,6 +13,7 @@ import dev.coldsendproxy.quota.Budget;
 import dev.coldsendproxy.quota.QuotaGovernor;
 import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import jakarta.ws.rs.GET;
@@ -53,12 +54,15 @@ public class LeadResource {
             @RestHeader("Cache-Control") String cacheControl,
             @RestHeader("Prefer") String prefer,
             @RestHeader("traceparent") String traceparent,
+            HttpServerRequest request,
             HttpServerResponse http) {
         long start = System.nanoTime();
         // Taken here, on the request's own context: the answer may come back on another.
         Span span = LeadSpan.current();
         String traceId = LeadSpan.traceId(span, traceparent);
         String requestId = RequestIds.acceptOrCreate(callerRequestId);
+        // A HEAD comes here too (JAX-RS answers it with the GET method); its access line says HEAD.
+        String route = LeadTelemetry.route(request.method());
         http.putHeader(REQUEST_ID, requestId);
         Consumer consumer = null;
         LeadKey key = null;
@@ -66,19 +70,19 @@ public class LeadResource {
             consumer = consumers.authenticate(apiKey);
             key = LeadIds.parse(campaignId, leadId);
             return fetch(key, consumer, new RequestTrace(requestId, RequestDirectives.parse(cacheControl),
-                    PreferWait.parse(prefer)), ifNoneMatch,
+                    PreferWait.parse(prefer)), route, ifNoneMatch,
                     http, span, traceId, start);
         } catch (RuntimeException e) {
             LeadSpan.record(span, consumerName(consumer), LeadTelemetry.rejectedTag(), LeadSpan.QuotaDecision.NONE,
                     RequestTrace.NO_UPSTREAM_STATUS);
-            telemetry.rejected(requestId, traceId, consumer, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS,
+            telemetry.rejected(requestId, traceId, consumer, route, key, statusOf(e), RequestTrace.NO_UPSTREAM_STATUS,
                     start);
             throw e;
         }
     }
 
-    private Uni<RestResponse<byte[]>> fetch(LeadKey key, Consumer consumer, RequestTrace trace, String ifNoneMatch,
-            HttpServerResponse http, Span span, String traceId, long start) {
+    private Uni<RestResponse<byte[]>> fetch(LeadKey key, Consumer consumer, RequestTrace trace, String route,
+            String ifNoneMatch, HttpServerResponse http, Span span, String traceId, long start) {
         return leads.fetch(key, consumer, trace)
                 .map(reply -> {
                     RestResponse<byte[]> response = respond(reply.lead(), reply.outcome(), reply.ageSeconds(), consumer,
@@ -86,7 +90,7 @@ public class LeadResource {
                     // Before the response is written: the span ends with it.
                     LeadSpan.record(span, consumer.name(), LeadTelemetry.tag(reply.outcome()), trace.quotaDecision(),
                             trace.upstreamStatus());
-                    telemetry.answered(trace.requestId(), traceId, consumer.name(), key, reply.outcome(),
+                    telemetry.answered(trace.requestId(), traceId, consumer.name(), route, key, reply.outcome(),
                             response.getStatus(), trace.upstreamStatus(), start);
                     return response;
                 })
@@ -94,7 +98,7 @@ public class LeadResource {
                     int status = statusOf(failure);
                     LeadSpan.record(span, consumer.name(), LeadTelemetry.rejectedTag(),
                             status == 429 ? trace.quotaDecisionOnRefusal() : trace.quotaDecision(), trace.upstreamStatus());
-                    telemetry.rejected(trace.requestId(), traceId, consumer, key, status,
+                    telemetry.rejected(trace.requestId(), traceId, consumer, route, key, status,
                             trace.upstreamStatus(), start);
                 });
     }

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.http.HttpMethod;
 
 import io.quarkus.runtime.ShutdownEvent;
 
@@ -37,7 +38,9 @@ public class LeadTelemetry {
     public static final String ACCESS_CATEGORY = "dev.coldsendproxy.access";
     /** Consumer tag of requests rejected before the caller was identified. */
     static final String UNIDENTIFIED = "unidentified";
+    /** The access lines' {@code route} of a GET, and of a HEAD (answered by the same method, and named as asked). */
     static final String ROUTE = "GET " + LeadPath.TEMPLATE;
+    static final String HEAD_ROUTE = "HEAD " + LeadPath.TEMPLATE;
 
     private static final Logger ACCESS = Logger.getLogger(ACCESS_CATEGORY);
     /** Outcome tag values, indexed by {@link CacheOutcome#ordinal()}, then "rejected". */
@@ -53,7 +56,7 @@ public class LeadTelemetry {
 
     LeadTelemetry(MeterRegistry registry, ConsumerRegistry consumers, AccessLogConfig config) {
         this.registry = registry;
-        this.lines = new AccessLines(ACCESS_CATEGORY, ROUTE, config.queue());
+        this.lines = new AccessLines(ACCESS_CATEGORY, config.queue());
         FunctionCounter.builder("proxy.access.lines.dropped", lines, AccessLines::dropped)
                 .description("Access lines dropped because the log sink fell behind and the queue was full")
                 .register(registry);
@@ -73,25 +76,30 @@ public class LeadTelemetry {
         }
     }
 
+    /** The access line's {@code route} of a request with {@code method}: {@link #HEAD_ROUTE} for a HEAD. */
+    static String route(HttpMethod method) {
+        return HttpMethod.HEAD.equals(method) ? HEAD_ROUTE : ROUTE;
+    }
+
     /**
      * A lead request answered with a lead (or Coldsend's 404), from wherever it came; {@code traceId}
-     * is its trace's ({@link LeadSpan#traceId}).
+     * is its trace's ({@link LeadSpan#traceId}), {@code route} {@link #ROUTE} or {@link #HEAD_ROUTE}.
      */
-    void answered(String requestId, String traceId, String consumer, LeadKey key, CacheOutcome outcome, int status,
-            int upstreamStatus, long startNanos) {
+    void answered(String requestId, String traceId, String consumer, String route, LeadKey key, CacheOutcome outcome,
+            int status, int upstreamStatus, long startNanos) {
         counters(consumer)[outcome.ordinal()].increment();
-        access(requestId, traceId, consumer, key, OUTCOMES[outcome.ordinal()], status, upstreamStatus, startNanos);
+        access(requestId, traceId, consumer, route, key, OUTCOMES[outcome.ordinal()], status, upstreamStatus, startNanos);
     }
 
     /** A lead request answered with an error: bad input, no key, budget spent, Coldsend failing. */
-    void rejected(String requestId, String traceId, Consumer consumer, LeadKey key, int status, int upstreamStatus,
-            long startNanos) {
+    void rejected(String requestId, String traceId, Consumer consumer, String route, LeadKey key, int status,
+            int upstreamStatus, long startNanos) {
         String name = consumer == null ? UNIDENTIFIED : consumer.name();
         counters(name)[REJECTED].increment();
         if (status == 429) {
             rateLimited(name).increment();
         }
-        access(requestId, traceId, name, key, OUTCOMES[REJECTED], status, upstreamStatus, startNanos);
+        access(requestId, traceId, name, route, key, OUTCOMES[REJECTED], status, upstreamStatus, startNanos);
     }
 
     /** The tag of {@code outcome} in metrics, access lines and spans. */
@@ -138,12 +146,12 @@ public class LeadTelemetry {
     }
 
     /** Hands the access line to the writer thread ({@link AccessLines}); never blocks the caller. */
-    private void access(String requestId, String traceId, String consumer, LeadKey key, String outcome, int status,
-            int upstreamStatus, long startNanos) {
+    private void access(String requestId, String traceId, String consumer, String route, LeadKey key, String outcome,
+            int status, int upstreamStatus, long startNanos) {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
-        lines.offer(new AccessLines.Line(requestId, traceId, consumer, key == null ? "-" : key.campaignId(),
+        lines.offer(new AccessLines.Line(requestId, traceId, consumer, route, key == null ? "-" : key.campaignId(),
                 key == null ? "-" : key.leadId(), outcome, status, upstreamStatus, System.nanoTime() - startNanos));
     }
 

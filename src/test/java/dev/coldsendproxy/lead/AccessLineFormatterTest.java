@@ -49,15 +49,15 @@ class AccessLineFormatterTest {
 
         Random random = new Random(13);
         for (int i = 0; i < 2_000; i++) {
-            AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE, randomLine(random));
+            AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, randomLine(random));
             record.setInstant(Instant.ofEpochSecond(random.nextInt(2_000_000_000), random.nextInt(4) == 0 ? 0
                     : random.nextInt(1_000_000_000)));
             String expected = quarkus.format(record);
             assertThat(fast.format(record)).isEqualTo(expected);
         }
 
-        AccessRecord now = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE, new AccessLines.Line("req-1",
-                "-", "billing", "c", "l", "hit", 304, RequestTrace.NO_UPSTREAM_STATUS, 1_234_567));
+        AccessRecord now = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, new AccessLines.Line("req-1",
+                "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 304, RequestTrace.NO_UPSTREAM_STATUS, 1_234_567));
         JsonNode line = JSON.readTree(fast.format(now));
         assertThat(line.get("message").asText()).isEqualTo("request_id=req-1 trace_id=- consumer=billing route=\""
                 + LeadPath.TEMPLATE + "\" campaign_id=c lead_id=l outcome=hit status=304 upstream_status=- duration_ms=1.234");
@@ -74,8 +74,8 @@ class AccessLineFormatterTest {
         String wideOutcome = "hit \u2028";
         for (int i = 0; i < 3; i++) {
             for (String route : List.of(quotedRoute, LeadPath.TEMPLATE)) {
-                AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, route, new AccessLines.Line("req-" + i, "-",
-                        plainConsumer, "c\"" + i, "l", i == 1 ? wideOutcome : "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, i));
+                AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, new AccessLines.Line("req-" + i, "-",
+                        plainConsumer, route, "c\"" + i, "l", i == 1 ? wideOutcome : "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, i));
                 assertThat(fast.format(record)).as("line %d, route %s", i, route).isEqualTo(quarkus.format(record));
             }
         }
@@ -96,8 +96,8 @@ class AccessLineFormatterTest {
     void writesWhatAFilterChangedThroughTheOriginalFormatter() {
         JsonFormatter quarkus = shippedJson();
         AccessLineFormatter fast = AccessLineFormatter.matching(quarkus);
-        AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE,
-                new AccessLines.Line("secret-request", "-", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
+        AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
+                new AccessLines.Line("secret-request", "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
         record.setMessage("redacted");
         record.putMdc("request_id", "redacted");
 
@@ -106,8 +106,8 @@ class AccessLineFormatterTest {
 
     @Test
     void namesAccessLinesAsItsCallerWithoutWalkingTheStack() {
-        AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadPath.TEMPLATE,
-                new AccessLines.Line(null, "-", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
+        AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
+                new AccessLines.Line(null, "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
 
         assertThat(record.getSourceClassName()).isEqualTo(AccessLines.class.getName());
         assertThat(record.getSourceMethodName()).isEqualTo("write");
@@ -153,8 +153,8 @@ class AccessLineFormatterTest {
             assertThat(text.getFormatter()).isInstanceOf(PatternFormatter.class);
             assertThat(AccessLineFormatter.takeOver(logger)).as("a second take-over changes nothing").isEqualTo(1);
 
-            AccessRecord record = AccessRecord.of(logger.getName(), "GET /t",
-                    new AccessLines.Line("req-7", "-", "billing", "c", "l", "stale", 200, 503, 2_000_000));
+            AccessRecord record = AccessRecord.of(logger.getName(),
+                    new AccessLines.Line("req-7", "-", "billing", "GET /t", "c", "l", "stale", 200, 503, 2_000_000));
             logger.log(record);
 
             assertThat(jsonOut.toString()).isEqualTo(shippedJson().format(record));
@@ -194,7 +194,7 @@ class AccessLineFormatterTest {
 
     private static AccessLines.Line randomLine(Random random) {
         return new AccessLines.Line(text(random, 1 + random.nextInt(128)), random.nextBoolean() ? "-" : text(random, 32),
-                text(random, 1 + random.nextInt(20)), text(random, 36), text(random, 36),
+                text(random, 1 + random.nextInt(20)), LeadPath.TEMPLATE, text(random, 36), text(random, 36),
                 List.of("hit", "miss", "stale", "coalesced", "rejected").get(random.nextInt(5)), 100 + random.nextInt(500),
                 random.nextBoolean() ? RequestTrace.NO_UPSTREAM_STATUS : 100 + random.nextInt(500),
                 random.nextLong() & Long.MAX_VALUE >>> 20);

@@ -94,7 +94,7 @@ class AccessLinesTest {
         json.setWriter(out);
         logger.addHandler(json);
         try {
-            AccessLines lines = new AccessLines(logger.getName(), "GET /test", 256);
+            AccessLines lines = new AccessLines(logger.getName(), 256);
             assertThat(lines.fastHandlers()).isEqualTo(1);
             lines.offer(line("first"));
             assertThat(out.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the writer is stuck in the sink").isTrue();
@@ -143,7 +143,7 @@ class AccessLinesTest {
         perRecord.setFormatter(AccessLineFormatterTest.shippedJson());
         logger.addHandler(perRecord);
         try {
-            AccessLines lines = new AccessLines(logger.getName(), "GET /test", 256);
+            AccessLines lines = new AccessLines(logger.getName(), 256);
             assertThat(lines.fastHandlers()).as("its JSON is the default JSON").isEqualTo(1);
             for (int i = 0; i < 100; i++) {
                 lines.offer(line("line-" + i));
@@ -167,11 +167,12 @@ class AccessLinesTest {
     private AccessLines open(int capacity) {
         jul.addHandler(sink);
         jul.setLevel(Level.ALL);
-        return new AccessLines(CATEGORY, "GET /test", capacity);
+        return new AccessLines(CATEGORY, capacity);
     }
 
     private static AccessLines.Line line(String id) {
-        return new AccessLines.Line(id, "0af7651916cd43dd8448eb211c80319c", "billing", "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
+        return new AccessLines.Line(id, "0af7651916cd43dd8448eb211c80319c", "billing", "GET /test", "c", "l", "hit", 200,
+                RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
     }
 
     /** A log handler's writer that holds the first flush until released, and counts flushes. */

@@ -49,6 +49,27 @@ class AccessLogTest extends ProxyTestBase {
     }
 
     @Test
+    void namesAHeadRequestsMethodInItsLine() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswers(campaign, leadId, lead(leadBody(leadId)));
+
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            given().header("X-Request-Id", "req-head-miss").head(leadPath(campaign, leadId)).then().statusCode(200);
+            given().header("X-Request-Id", "req-head-hit").head(leadPath(campaign, leadId)).then().statusCode(200);
+            given().header("X-Request-Id", "req-head-bad").head(leadPath(campaign, "nope")).then().statusCode(400);
+            given().header("X-Request-Id", "req-get-hit").get(leadPath(campaign, leadId)).then().statusCode(200);
+
+            for (String head : List.of("req-head-miss", "req-head-hit", "req-head-bad")) {
+                assertThat(accessLines(logs, head)).as(head).singleElement().asString()
+                        .contains("route=\"HEAD /api/public/v1/campaigns/{campaign_id}/leads/{lead_id}\"");
+            }
+            assertThat(accessLines(logs, "req-get-hit")).singleElement().asString()
+                    .contains("route=\"GET /api/public/v1/campaigns/{campaign_id}/leads/{lead_id}\"", "outcome=hit");
+        }
+    }
+
+    @Test
     void logsRejectedRequestsWithTheirStatus() {
         String campaign = uuid();
         String leadId = uuid();

@@ -21,7 +21,7 @@ public final class BenchAccessLines implements AutoCloseable {
 
     public BenchAccessLines(int capacity) {
         java.util.logging.Logger.getLogger(CATEGORY).setLevel(java.util.logging.Level.OFF);
-        this.lines = new AccessLines(CATEGORY, LeadTelemetry.ROUTE, capacity);
+        this.lines = new AccessLines(CATEGORY, capacity);
         framework.setPrettyPrint(false);
         framework.setExceptionOutputType(ExceptionOutputType.DETAILED);
         this.proxy = AccessLineFormatter.matching(framework);
@@ -38,14 +38,15 @@ public final class BenchAccessLines implements AutoCloseable {
     }
 
     private static AccessRecord record(String requestId, String campaignId, String leadId) {
-        return AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, LeadTelemetry.ROUTE, new AccessLines.Line(requestId,
-                "0af7651916cd43dd8448eb211c80319c", "billing", campaignId, leadId, "hit", 200, RequestTrace.NO_UPSTREAM_STATUS,
+        return AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, new AccessLines.Line(requestId,
+                "0af7651916cd43dd8448eb211c80319c", "billing", LeadTelemetry.ROUTE, campaignId, leadId, "hit", 200, RequestTrace.NO_UPSTREAM_STATUS,
                 1_234_567));
     }
 
     /** One request's line, as {@code LeadTelemetry} hands it over; false when it was dropped. */
     public boolean offer(String requestId, String campaignId, String leadId, long startNanos) {
-        return lines.offer(new AccessLines.Line(requestId, LeadSpan.NO_TRACE, "anonymous", campaignId, leadId, "hit", 200,
+        return lines.offer(new AccessLines.Line(requestId, LeadSpan.NO_TRACE, "anonymous", LeadTelemetry.ROUTE, campaignId, leadId,
+                "hit", 200,
                 RequestTrace.NO_UPSTREAM_STATUS, System.nanoTime() - startNanos));
     }
 
