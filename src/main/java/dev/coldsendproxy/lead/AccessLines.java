@@ -15,11 +15,19 @@ import io.netty.util.internal.PlatformDependent;
  * single daemon thread formats and logs it. When the sink falls behind and the queue is full,
  * lines are dropped rather than blocking a request, counted, and reported in at most one WARN a
  * minute. {@link #close()} writes every queued line before it returns (on shutdown).
+ *
+ * <p>Under traffic the writer looks at the queue every millisecond, so a request never pays a
+ * wake-up. After {@value #IDLE_POLLS} looks in a row that find nothing (no traffic, or the access
+ * category above INFO) it sleeps until the next line wakes it: before, an idle pod's writer woke a
+ * thousand times a second, and with the lines off it kept taking a core from the event loops
+ * ~900 times a second (bench/waits.py, docs/benchmarks.md).
  */
 final class AccessLines implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AccessLines.class);
     private static final long IDLE_PARK = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Empty looks at the queue, {@link #IDLE_PARK} apart, before the writer sleeps until woken. */
+    static final int IDLE_POLLS = 100;
     private static final long WARN_EVERY = TimeUnit.MINUTES.toNanos(1);
     /** Lines written with one write and flush, at most: about 64 KB of JSON. */
     static final int BATCH = 64;
@@ -31,6 +39,8 @@ final class AccessLines implements AutoCloseable {
     private final Thread writer;
     private final int fastHandlers;
     private volatile boolean closing;
+    /** Set while the writer sleeps until a line (or {@link #close()}) wakes it. */
+    private volatile boolean asleep;
     private long droppedReported;
     private long lastWarnAt = System.nanoTime() - WARN_EVERY;
 
@@ -68,6 +78,11 @@ final class AccessLines implements AutoCloseable {
             return true;
         }
         if (queue.offer(line)) {
+            // After the offer: the writer sets asleep before it looks at the queue a last time, so
+            // either it sees this line or this sees it asleep.
+            if (asleep) {
+                LockSupport.unpark(writer);
+            }
             return true;
         }
         dropped.increment();
@@ -82,6 +97,11 @@ final class AccessLines implements AutoCloseable {
     /** How many of the handlers that write access lines {@link AccessLineFormatter} formats for. */
     int fastHandlers() {
         return fastHandlers;
+    }
+
+    /** Whether the writer sleeps until the next line: no line came for {@value #IDLE_POLLS} ms or more. */
+    boolean asleep() {
+        return asleep;
     }
 
     /** The bound of the queue. */
@@ -102,9 +122,11 @@ final class AccessLines implements AutoCloseable {
     }
 
     private void drain() {
+        int emptyPolls = 0;
         while (true) {
             Line line = queue.poll();
             if (line != null) {
+                emptyPolls = 0;
                 write(batch(line));
                 continue;
             }
@@ -112,8 +134,22 @@ final class AccessLines implements AutoCloseable {
             if (closing && queue.isEmpty()) {
                 return;
             }
-            LockSupport.parkNanos(IDLE_PARK);
+            if (++emptyPolls < IDLE_POLLS) {
+                LockSupport.parkNanos(IDLE_PARK);
+            } else {
+                sleepUntilWoken();
+                emptyPolls = 0;
+            }
         }
+    }
+
+    /** Sleeps until {@link #offer} or {@link #close()} unparks the writer (or a spurious wake-up). */
+    private void sleepUntilWoken() {
+        asleep = true;
+        if (queue.isEmpty() && !closing) {
+            LockSupport.park(this);
+        }
+        asleep = false;
     }
 
     private void warnOfDrops() {

@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The access lines' writer off the event loop, against a sink the test holds: a slow sink fills
  * the bounded queue and further lines are dropped and counted without blocking the caller; lines
- * still queued when it closes are written before close returns.
+ * still queued when it closes are written before close returns; an idle writer sleeps until a line
+ * or the close wakes it.
  */
 class AccessLinesTest {
 
@@ -64,6 +65,24 @@ class AccessLinesTest {
         sink.release.countDown();
         await().atMost(PATIENCE).until(() -> sink.messages.size() == 5);
         lines.close();
+    }
+
+    @Test
+    void sleepsWhileNoLineComesAndIsWokenByTheNextAndByClose() {
+        sink.release.countDown();
+        AccessLines lines = open(64);
+        await().atMost(PATIENCE).until(lines::asleep);
+
+        lines.offer(line("after-sleep"));
+        // Asleep, the writer no longer looks at the queue: only the offer's wake-up gets this line written.
+        await().atMost(PATIENCE).until(() -> sink.messages.size() == 1);
+        assertThat(sink.threads).containsExactly("access-lines");
+        await().atMost(PATIENCE).until(lines::asleep);
+
+        lines.close();
+        assertThat(lines.offer(line("after-close"))).isTrue();
+        assertThat(sink.threads).as("close woke the writer and it stopped: this line is written on the caller's thread")
+                .containsExactly("access-lines", Thread.currentThread().getName());
     }
 
     @Test
@@ -200,9 +219,11 @@ class AccessLinesTest {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final List<String> messages = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
 
         @Override
         public void publish(LogRecord record) {
+            threads.add(Thread.currentThread().getName());
             entered.countDown();
             try {
                 release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
