@@ -36,6 +36,13 @@
 #                         JDK_JAVA_OPTIONS=-XX:+UseNAME, to see what the collector's young pauses do to p99
 #   BENCH_NO_REFRESH=1    adds "proxy-no-refresh" to (a), (a2) and (b): the shipped proxy with its spare-budget
 #                         refresher off (PROXY_CACHE_HOT_REFRESH_INTERVAL=0s), to see what its rounds do to p99
+#   BENCH_LINES_OFF=1     adds "proxy-lines-off" to (a) and (a2): the shipped proxy with its access lines off, so
+#                         the pair shows what the lines cost a hit's throughput and p99
+#   BENCH_WRITER_NICE=N   adds "proxy-writer-nice" to (a) and (a2): the shipped proxy with its access-lines thread
+#                         at nice N, to see whether the writer taking a core from an event loop sets the p99
+#   BENCH_SHIPPED_VARIANTS="nio:QUARKUS_VERTX_PREFER_NATIVE_TRANSPORT=false gc:JDK_JAVA_OPTIONS=-XX:+UseParallelGC"
+#                         adds "proxy-NAME" to (a) and (a2) for each NAME:VAR=VALUE[,VAR=VALUE...]: the shipped
+#                         proxy with those environment variables, for a one-off A/B of a setting
 #   BENCH_ZIPF_SERVERS="proxy-shipped proxy-no-refresh"  only these in (b), for a long A/B of two
 #   BENCH_HOT_SERVERS="proxy-shipped proxy-untraced"  only these in (a) and (a2), for a long A/B of two: many
 #                         short interleaved rounds, then `python3 bench/ab.py <run dir>/results.jsonl A B`
@@ -77,6 +84,9 @@ for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
 [[ ${BENCH_UNTRACED:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-untraced)
 for gc in ${BENCH_GC_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-gc-$gc"); done
 [[ ${BENCH_NO_REFRESH:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-no-refresh)
+[[ ${BENCH_LINES_OFF:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-lines-off)
+[[ -n ${BENCH_WRITER_NICE:-} ]] && LOOP_VARIANTS+=(proxy-writer-nice)
+for variant in ${BENCH_SHIPPED_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-${variant%%:*}"); done
 HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
 # BENCH_HOT_SERVERS narrows (a) and (a2) to some of those, for a long A/B of two (see bench/ab.py).
 [[ -n ${BENCH_HOT_SERVERS:-} ]] && read -r -a HOT_SERVERS <<< "$BENCH_HOT_SERVERS"
@@ -192,6 +202,17 @@ start_proxy_shipped() { # name [extra env...]
     -jar "$JAR" > "$RUN/$name.log" 2>&1 &
   PIDS[$name]=$!; STARTED+=($!)
   await_port "${PORT[$name]}" "$name" "${PIDS[$name]}"
+}
+
+# Lowers one thread's scheduling priority (a higher nice value) after a first request has started it.
+renice_thread() { # server thread-name nice
+  local tid
+  # The access-lines writer starts with the first answered request.
+  curl -fsS -o /dev/null -H "X-API-Key: $CONSUMER_KEY" "http://127.0.0.1:${PORT[$1]}$HOT"
+  tid=$(ps -T -p "${PIDS[$1]}" -o spid=,comm= | awk -v t="$2" '$2 == t {print $1}')
+  [[ -n $tid ]] || { log "no thread $2 in $1"; exit 1; }
+  renice -n "$3" -p "$tid" >/dev/null
+  log "$1: thread $2 ($tid) at nice $3"
 }
 
 render() { # template out server [directory of its files, default $RUN]
@@ -419,6 +440,16 @@ main() {
   [[ ${BENCH_UNTRACED:-0} == 1 ]] && start_proxy_shipped proxy-untraced QUARKUS_OTEL_SDK_DISABLED=true
   for gc in ${BENCH_GC_VARIANTS:-}; do start_proxy_shipped "proxy-gc-$gc" JDK_JAVA_OPTIONS="-XX:+Use$gc"; done
   [[ ${BENCH_NO_REFRESH:-0} == 1 ]] && start_proxy_shipped proxy-no-refresh PROXY_CACHE_HOT_REFRESH_INTERVAL=0s
+  [[ ${BENCH_LINES_OFF:-0} == 1 ]] && start_proxy_shipped proxy-lines-off QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL=WARN
+  if [[ -n ${BENCH_WRITER_NICE:-} ]]; then
+    start_proxy_shipped proxy-writer-nice
+    renice_thread proxy-writer-nice access-lines "$BENCH_WRITER_NICE"
+  fi
+  local variant settings
+  for variant in ${BENCH_SHIPPED_VARIANTS:-}; do
+    IFS=, read -r -a settings <<< "${variant#*:}"
+    start_proxy_shipped "proxy-${variant%%:*}" "${settings[@]}"
+  done
   start_nginx nginx auto
   start_nginx nginx-log auto log
   start_nginx nginx-1w 1
