@@ -175,7 +175,8 @@ final class AccessLineFormatter extends ExtFormatter {
                 { 1_751_328_000L, 999_999_999 }, { 1_000L, 500_000 } };
         for (long[] instant : instants) {
             AccessRecord probe = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
-                    new AccessLines.Line("probe-t", trace, "anonymous", LeadPath.TEMPLATE, campaign, lead, "miss", 200, 200, 7_000));
+                    new AccessLines.Line("probe-t", trace, "anonymous", LeadPath.TEMPLATE, campaign, lead, "miss", 200, 200,
+                            7_000));
             probe.setInstant(Instant.ofEpochSecond(instant[0], instant[1]));
             probes.add(probe);
         }

@@ -134,9 +134,8 @@ class FreshHitRoute {
             out.set(LeadHeaders.CONTENT_TYPE, LeadHeaders.APPLICATION_JSON);
             response.setStatusCode(status).end(fresh.wire(), NO_COMPLETION);
         }
-        telemetry.answered(requestId, LeadSpan.callersTraceId(in.get(LeadHeaders.TRACEPARENT)), consumer.name(), LeadTelemetry.ROUTE,
-                key, CacheOutcome.HIT, status,
-                RequestTrace.NO_UPSTREAM_STATUS, start);
+        telemetry.answered(requestId, LeadSpan.callersTraceId(in.get(LeadHeaders.TRACEPARENT)), consumer.name(),
+                LeadTelemetry.ROUTE, key, CacheOutcome.HIT, status, RequestTrace.NO_UPSTREAM_STATUS, start);
     }
 
     /**

@@ -75,7 +75,8 @@ class AccessLineFormatterTest {
         for (int i = 0; i < 3; i++) {
             for (String route : List.of(quotedRoute, LeadPath.TEMPLATE)) {
                 AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, new AccessLines.Line("req-" + i, "-",
-                        plainConsumer, route, "c\"" + i, "l", i == 1 ? wideOutcome : "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, i));
+                        plainConsumer, route, "c\"" + i, "l", i == 1 ? wideOutcome : "hit", 200,
+                        RequestTrace.NO_UPSTREAM_STATUS, i));
                 assertThat(fast.format(record)).as("line %d, route %s", i, route).isEqualTo(quarkus.format(record));
             }
         }
@@ -97,7 +98,8 @@ class AccessLineFormatterTest {
         JsonFormatter quarkus = shippedJson();
         AccessLineFormatter fast = AccessLineFormatter.matching(quarkus);
         AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
-                new AccessLines.Line("secret-request", "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
+                new AccessLines.Line("secret-request", "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 200,
+                        RequestTrace.NO_UPSTREAM_STATUS, 1));
         record.setMessage("redacted");
         record.putMdc("request_id", "redacted");
 
@@ -107,7 +109,8 @@ class AccessLineFormatterTest {
     @Test
     void namesAccessLinesAsItsCallerWithoutWalkingTheStack() {
         AccessRecord record = AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY,
-                new AccessLines.Line(null, "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, 1));
+                new AccessLines.Line(null, "-", "billing", LeadPath.TEMPLATE, "c", "l", "hit", 200,
+                        RequestTrace.NO_UPSTREAM_STATUS, 1));
 
         assertThat(record.getSourceClassName()).isEqualTo(AccessLines.class.getName());
         assertThat(record.getSourceMethodName()).isEqualTo("write");

@@ -39,15 +39,14 @@ public final class BenchAccessLines implements AutoCloseable {
 
     private static AccessRecord record(String requestId, String campaignId, String leadId) {
         return AccessRecord.of(LeadTelemetry.ACCESS_CATEGORY, new AccessLines.Line(requestId,
-                "0af7651916cd43dd8448eb211c80319c", "billing", LeadTelemetry.ROUTE, campaignId, leadId, "hit", 200, RequestTrace.NO_UPSTREAM_STATUS,
-                1_234_567));
+                "0af7651916cd43dd8448eb211c80319c", "billing", LeadTelemetry.ROUTE, campaignId, leadId, "hit", 200,
+                RequestTrace.NO_UPSTREAM_STATUS, 1_234_567));
     }
 
     /** One request's line, as {@code LeadTelemetry} hands it over; false when it was dropped. */
     public boolean offer(String requestId, String campaignId, String leadId, long startNanos) {
-        return lines.offer(new AccessLines.Line(requestId, LeadSpan.NO_TRACE, "anonymous", LeadTelemetry.ROUTE, campaignId, leadId,
-                "hit", 200,
-                RequestTrace.NO_UPSTREAM_STATUS, System.nanoTime() - startNanos));
+        return lines.offer(new AccessLines.Line(requestId, LeadSpan.NO_TRACE, "anonymous", LeadTelemetry.ROUTE, campaignId,
+                leadId, "hit", 200, RequestTrace.NO_UPSTREAM_STATUS, System.nanoTime() - startNanos));
     }
 
     /** Lines dropped because the writer fell behind. */
