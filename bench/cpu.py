@@ -24,27 +24,8 @@ import sys
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def process_ticks(pid):
-    """User+system ticks of one process and its direct children (nginx workers, varnish child)."""
-    total = 0
-    pids = [pid]
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            pids += [int(p) for p in f.read().split()]
-    except OSError:
-        pass
-    for p in pids:
-        try:
-            with open("/proc/%d/stat" % p) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total
-
-
 def server_pids(pid):
-    """The process and its direct children."""
+    """The process and its direct children (nginx workers, varnish child)."""
     pids = [pid]
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
@@ -52,6 +33,19 @@ def server_pids(pid):
     except OSError:
         pass
     return pids
+
+
+def process_ticks(pid):
+    """User+system ticks of one process and its direct children."""
+    total = 0
+    for p in server_pids(pid):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total
 
 
 def thread_times(pids):
