@@ -79,14 +79,18 @@ CONSUMER_KEY=bench-consumer-key
 SERVERS=(proxy nginx varnish)
 # Scenarios (a) and (a2) also measure NGINX with a single worker, the proxy's own configuration, and
 # the as-shipped pair; (b) measures both pairs.
+# Every variant of the shipped jar as NAME:VAR=VALUE[,VAR=VALUE...] (see BENCH_SHIPPED_VARIANTS): it runs as
+# "proxy-NAME", started with those settings.
+SHIPPED_VARIANTS=()
+for n in ${BENCH_LOOP_VARIANTS:-}; do SHIPPED_VARIANTS+=("loops-$n:QUARKUS_HTTP_IO_THREADS=$n"); done
+[[ ${BENCH_UNTRACED:-0} == 1 ]] && SHIPPED_VARIANTS+=(untraced:QUARKUS_OTEL_SDK_DISABLED=true)
+for gc in ${BENCH_GC_VARIANTS:-}; do SHIPPED_VARIANTS+=("gc-$gc:JDK_JAVA_OPTIONS=-XX:+Use$gc"); done
+[[ ${BENCH_NO_REFRESH:-0} == 1 ]] && SHIPPED_VARIANTS+=(no-refresh:PROXY_CACHE_HOT_REFRESH_INTERVAL=0s)
+[[ ${BENCH_LINES_OFF:-0} == 1 ]] && SHIPPED_VARIANTS+=(lines-off:QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL=WARN)
+[[ -n ${BENCH_WRITER_NICE:-} ]] && SHIPPED_VARIANTS+=(writer-nice:) # reniced once started
+for variant in ${BENCH_SHIPPED_VARIANTS:-}; do SHIPPED_VARIANTS+=("$variant"); done
 LOOP_VARIANTS=()
-for n in ${BENCH_LOOP_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-loops-$n"); done
-[[ ${BENCH_UNTRACED:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-untraced)
-for gc in ${BENCH_GC_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-gc-$gc"); done
-[[ ${BENCH_NO_REFRESH:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-no-refresh)
-[[ ${BENCH_LINES_OFF:-0} == 1 ]] && LOOP_VARIANTS+=(proxy-lines-off)
-[[ -n ${BENCH_WRITER_NICE:-} ]] && LOOP_VARIANTS+=(proxy-writer-nice)
-for variant in ${BENCH_SHIPPED_VARIANTS:-}; do LOOP_VARIANTS+=("proxy-${variant%%:*}"); done
+for variant in "${SHIPPED_VARIANTS[@]}"; do LOOP_VARIANTS+=("proxy-${variant%%:*}"); done
 HOT_SERVERS=(proxy proxy-shipped nginx nginx-log nginx-1w varnish "${LOOP_VARIANTS[@]}")
 # BENCH_HOT_SERVERS narrows (a) and (a2) to some of those, for a long A/B of two (see bench/ab.py).
 [[ -n ${BENCH_HOT_SERVERS:-} ]] && read -r -a HOT_SERVERS <<< "$BENCH_HOT_SERVERS"
@@ -436,20 +440,12 @@ main() {
   else
     start_proxy_shipped proxy-shipped
   fi
-  for n in ${BENCH_LOOP_VARIANTS:-}; do start_proxy_shipped "proxy-loops-$n" QUARKUS_HTTP_IO_THREADS="$n"; done
-  [[ ${BENCH_UNTRACED:-0} == 1 ]] && start_proxy_shipped proxy-untraced QUARKUS_OTEL_SDK_DISABLED=true
-  for gc in ${BENCH_GC_VARIANTS:-}; do start_proxy_shipped "proxy-gc-$gc" JDK_JAVA_OPTIONS="-XX:+Use$gc"; done
-  [[ ${BENCH_NO_REFRESH:-0} == 1 ]] && start_proxy_shipped proxy-no-refresh PROXY_CACHE_HOT_REFRESH_INTERVAL=0s
-  [[ ${BENCH_LINES_OFF:-0} == 1 ]] && start_proxy_shipped proxy-lines-off QUARKUS_LOG_CATEGORY__DEV_COLDSENDPROXY_ACCESS__LEVEL=WARN
-  if [[ -n ${BENCH_WRITER_NICE:-} ]]; then
-    start_proxy_shipped proxy-writer-nice
-    renice_thread proxy-writer-nice access-lines "$BENCH_WRITER_NICE"
-  fi
   local variant settings
-  for variant in ${BENCH_SHIPPED_VARIANTS:-}; do
+  for variant in "${SHIPPED_VARIANTS[@]}"; do
     IFS=, read -r -a settings <<< "${variant#*:}"
     start_proxy_shipped "proxy-${variant%%:*}" "${settings[@]}"
   done
+  [[ -n ${BENCH_WRITER_NICE:-} ]] && renice_thread proxy-writer-nice access-lines "$BENCH_WRITER_NICE"
   start_nginx nginx auto
   start_nginx nginx-log auto log
   start_nginx nginx-1w 1
