@@ -14,7 +14,8 @@ import io.netty.util.internal.PlatformDependent;
  * lock-free queue (Netty's MPSC array queue, already on the classpath through Vert.x) and a
  * single daemon thread formats and logs it. When the sink falls behind and the queue is full,
  * lines are dropped rather than blocking a request, counted, and reported in at most one WARN a
- * minute. {@link #close()} writes every queued line before it returns (on shutdown).
+ * minute; so are lines a handler failed to write ({@link SinkFailures}). {@link #close()} writes
+ * every queued line before it returns (on shutdown).
  *
  * <p>Under traffic the writer looks at the queue every millisecond, so a request never pays a
  * wake-up. After {@value #IDLE_POLLS} looks in a row that find nothing (no traffic, or the access
@@ -36,18 +37,21 @@ final class AccessLines implements AutoCloseable {
     private final Queue<Line> queue;
     private final int capacity;
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
     private final Thread writer;
     private final int fastHandlers;
     private volatile boolean closing;
     /** Set while the writer sleeps until a line (or {@link #close()}) wakes it. */
     private volatile boolean asleep;
     private long droppedReported;
+    private long failedReported;
     private long lastWarnAt = System.nanoTime() - WARN_EVERY;
 
     /** A writer for the logger named {@code category}; see {@link AccessLineFormatter#takeOver}. */
     AccessLines(String category, int capacity) {
         this.access = java.util.logging.Logger.getLogger(category);
         this.fastHandlers = AccessLineFormatter.takeOver(access);
+        SinkFailures.watch(AccessLineFormatter.handlersOf(access));
         if (fastHandlers > 0) {
             LOG.infof("Access lines: written by the proxy's own JSON writer for %d log handler(s), identical to their"
                     + " JSON formatter's lines", fastHandlers);
@@ -94,6 +98,11 @@ final class AccessLines implements AutoCloseable {
         return dropped.sum();
     }
 
+    /** Lines so far that a log handler reported it could not write: lost, or written only in part. */
+    long failed() {
+        return failed.sum();
+    }
+
     /** How many of the handlers that write access lines {@link AccessLineFormatter} formats for. */
     int fastHandlers() {
         return fastHandlers;
@@ -130,7 +139,7 @@ final class AccessLines implements AutoCloseable {
                 write(batch(line));
                 continue;
             }
-            warnOfDrops();
+            warnOfLostLines();
             if (closing && queue.isEmpty()) {
                 return;
             }
@@ -152,16 +161,25 @@ final class AccessLines implements AutoCloseable {
         asleep = false;
     }
 
-    private void warnOfDrops() {
+    private void warnOfLostLines() {
         long now = System.nanoTime();
         if (now - lastWarnAt < WARN_EVERY) {
             return;
         }
-        long total = dropped.sum();
-        if (total > droppedReported) {
+        long totalDropped = dropped.sum();
+        long totalFailed = failed.sum();
+        if (totalDropped > droppedReported) {
             LOG.warnf("%d access lines dropped since the last report: the log sink is slower than the traffic"
-                    + " (queue of %d lines; proxy_access_lines_dropped_total counts them)", total - droppedReported, capacity);
-            droppedReported = total;
+                    + " (queue of %d lines; proxy_access_lines_dropped_total counts them)", totalDropped - droppedReported,
+                    capacity);
+        }
+        if (totalFailed > failedReported) {
+            LOG.warnf("%d access lines not written since the last report: a log handler could not write them (for example a"
+                    + " full disk; proxy_access_lines_failed_total counts them)", totalFailed - failedReported);
+        }
+        if (totalDropped > droppedReported || totalFailed > failedReported) {
+            droppedReported = totalDropped;
+            failedReported = totalFailed;
             lastWarnAt = now;
         }
     }
@@ -177,10 +195,21 @@ final class AccessLines implements AutoCloseable {
 
     private void write(AccessRecord record) {
         try {
-            access.log(record);
+            if (SinkFailures.failedWhile(() -> access.log(record))) {
+                failed.add(lines(record));
+            }
         } catch (RuntimeException e) {
             LOG.debugf("access line not written: %s", e.getMessage());
         }
+    }
+
+    /** How many lines {@code record} carries: itself and those that {@link AccessRecord#next() follow} it. */
+    private static int lines(AccessRecord record) {
+        int count = 0;
+        for (AccessRecord current = record; current != null; current = current.next()) {
+            count++;
+        }
+        return count;
     }
 
     /**

@@ -60,6 +60,10 @@ public class LeadTelemetry {
         FunctionCounter.builder("proxy.access.lines.dropped", lines, AccessLines::dropped)
                 .description("Access lines dropped because the log sink fell behind and the queue was full")
                 .register(registry);
+        FunctionCounter.builder("proxy.access.lines.failed", lines, AccessLines::failed)
+                .description("Access lines a log handler reported it could not write (a file handler on a full disk): lost,"
+                        + " or written only in part")
+                .register(registry);
         for (Consumer consumer : consumers.consumers()) {
             counters(consumer.name());
             rateLimited(consumer.name());

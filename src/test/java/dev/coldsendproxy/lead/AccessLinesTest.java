@@ -3,7 +3,9 @@ package dev.coldsendproxy.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.ErrorManager;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -29,7 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The access lines' writer off the event loop, against a sink the test holds: a slow sink fills
  * the bounded queue and further lines are dropped and counted without blocking the caller; lines
  * still queued when it closes are written before close returns; an idle writer sleeps until a line
- * or the close wakes it.
+ * or the close wakes it; lines a handler fails to write are counted.
  */
 class AccessLinesTest {
 
@@ -175,6 +178,43 @@ class AccessLinesTest {
         }
     }
 
+    @Test
+    void countsTheLinesAHandlerFailsToWriteAndStillReportsTheFailureToItsErrorManager() {
+        java.util.logging.Logger logger = isolated("failing");
+        FullDisk disk = new FullDisk();
+        List<Integer> reported = new CopyOnWriteArrayList<>();
+        WriterHandler json = new WriterHandler();
+        json.setFormatter(AccessLineFormatterTest.shippedJson());
+        json.setWriter(disk);
+        json.setErrorManager(new ErrorManager() {
+            @Override
+            public void error(String message, Exception cause, int code) {
+                reported.add(code);
+            }
+        });
+        logger.addHandler(json);
+        try {
+            AccessLines lines = new AccessLines(logger.getName(), 256);
+            for (int i = 0; i < 100; i++) {
+                lines.offer(line("lost-" + i));
+            }
+            await().atMost(PATIENCE).until(() -> lines.failed() >= 100);
+            assertThat(reported).as("the handler's own error manager still hears of each failure")
+                    .isNotEmpty().containsOnly(ErrorManager.WRITE_FAILURE);
+
+            disk.full = false;
+            lines.offer(line("written"));
+            lines.close();
+
+            assertThat(lines.failed()).as("every line the full disk refused, once, and none after").isEqualTo(100);
+            assertThat(lines.dropped()).isZero();
+            // The handler's own buffer may still hold part of a refused batch and write it now: "written only in part".
+            assertThat(disk.text()).contains("\"request_id\":\"written\"");
+        } finally {
+            logger.removeHandler(json);
+        }
+    }
+
     /** A logger of its own below the test category, INFO, writing only to the handlers the test adds. */
     private static java.util.logging.Logger isolated(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CATEGORY + "." + name);
@@ -192,6 +232,32 @@ class AccessLinesTest {
     private static AccessLines.Line line(String id) {
         return new AccessLines.Line(id, "0af7651916cd43dd8448eb211c80319c", "billing", "GET /test", "c", "l", "hit", 200,
                 RequestTrace.NO_UPSTREAM_STATUS, 1_000_000);
+    }
+
+    /** A log handler's writer that refuses every write while {@link #full}, as a full disk does. */
+    private static final class FullDisk extends Writer {
+        volatile boolean full = true;
+        private final StringBuilder written = new StringBuilder();
+
+        @Override
+        public synchronized void write(char[] chars, int offset, int length) throws IOException {
+            if (full) {
+                throw new IOException("No space left on device");
+            }
+            written.append(chars, offset, length);
+        }
+
+        synchronized String text() {
+            return written.toString();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A log handler's writer that holds the first flush until released, and counts flushes. */
