@@ -57,6 +57,8 @@ public class QuotaGovernor {
     private boolean holdForOverload;
     private long upstreamRemaining = -1;
     private long upstreamResetAt = Long.MIN_VALUE;
+    /** Coldsend's {@code X-RateLimit-Reset} (Unix seconds) that {@link #upstreamRemaining} was counted for. */
+    private long upstreamResetEpoch = Long.MIN_VALUE;
     /** What every replica spent, while the Redis tier is shared; null without it. */
     private volatile SharedView shared;
     /**
@@ -282,13 +284,22 @@ public class QuotaGovernor {
             declare(declared, /* hour= */ resetIn != null && resetIn > MINUTE);
         }
         if (remaining != null) {
-            upstreamRemaining = remaining;
+            boolean sameWindow = resetEpochSeconds != null && resetEpochSeconds == upstreamResetEpoch
+                    && upstreamRemaining >= 0 && now < upstreamResetAt;
+            // Answers of concurrent requests come back in any order: within one window, Coldsend's
+            // count only goes down, so an earlier request's answer read late never raises it.
+            upstreamRemaining = sameWindow ? Math.min(upstreamRemaining, remaining) : remaining;
+            upstreamResetEpoch = resetEpochSeconds != null ? resetEpochSeconds : Long.MIN_VALUE;
             declaredWithRemaining = declared;
-            upstreamResetAt = now + (resetIn != null ? resetIn : DEFAULT_HOLD);
+            if (!sameWindow) {
+                upstreamResetAt = now + (resetIn != null && resetIn > 0 ? resetIn : DEFAULT_HOLD);
+            }
         }
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
         if (status == 429) {
-            long pause = retryIn != null ? retryIn : resetIn != null ? resetIn : DEFAULT_HOLD;
+            // A reset not ahead of this replica's clock says nothing about when Coldsend's window
+            // ends (the clocks differ, or it ends within the second): hold as if no reset were given.
+            long pause = retryIn != null && retryIn > 0 ? retryIn : resetIn != null && resetIn > 0 ? resetIn : DEFAULT_HOLD;
             hold(now + pause, "Coldsend's rate limit for the proxy's key is exceeded", false);
             return pause;
         }

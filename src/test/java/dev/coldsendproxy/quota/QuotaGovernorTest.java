@@ -92,6 +92,35 @@ class QuotaGovernorTest {
     }
 
     @Test
+    void aLateAnswerFromTheSameWindowNeverRaisesWhatColdsendSaysRemains() {
+        QuotaGovernor governor = governor(100, 1000);
+        long reset = System.currentTimeMillis() / 1000 + 30;
+
+        governor.observe(200, 0L, reset, null);
+        // The answer to a request sent before the one that said 0, read after it.
+        governor.observe(200, 3L, reset, null);
+
+        assertThat(governor.tryAcquire("a", 1.0).granted()).as("Coldsend's window has not reset").isFalse();
+        advance(Duration.ofSeconds(31));
+        governor.observe(200, 5L, reset + 60, null);
+        assertThat(governor.tryAcquire("a", 1.0).granted()).as("a new window's count is taken as it is").isTrue();
+    }
+
+    @Test
+    void a429WhoseResetIsNotAheadOfThisClockStillHoldsEveryone() {
+        QuotaGovernor governor = governor(100, 1000);
+        // Coldsend's 429 carries X-RateLimit-* and no Retry-After; this replica's clock runs ahead of its reset.
+        long resetAsThisClockSeesIt = System.currentTimeMillis() / 1000 - 2;
+
+        long pause = governor.observe(429, 0L, resetAsThisClockSeesIt, null);
+
+        assertThat(pause).as("held, and shared with every replica, as when no reset is given").isEqualTo(Duration.ofMinutes(1).toNanos());
+        assertThat(governor.tryAcquire("a", 1.0).granted()).isFalse();
+        advance(Duration.ofSeconds(61));
+        assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
+    }
+
+    @Test
     void holdsEverythingAfterA429AndMarksA503HoldAsOverload() {
         QuotaGovernor governor = governor(100, 1000);
 
