@@ -1,5 +1,6 @@
 package dev.coldsendproxy.quota;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.coldsendproxy.consumer.Consumer;
@@ -45,7 +46,7 @@ public class QuotaGates {
                     Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos, again::beforeAttempt);
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })
-                .replaceWith(new Prepaid(gate));
+                .replaceWith(() -> new Prepaid(gate, governor));
     }
 
     /**
@@ -74,18 +75,33 @@ public class QuotaGates {
         };
     }
 
-    /** A gate whose first attempt was paid for while the call was admitted; later attempts pay as usual. */
-    private static final class Prepaid implements AttemptGate {
+    /**
+     * A gate whose first attempt was paid for while the call was admitted; later attempts pay as
+     * usual. The unit was counted when it was granted, and a window frees it a minute after that:
+     * sent much later (the call waited in the bulkhead's queue, up to its deadline), it would still
+     * be counted by Coldsend when the proxy's window had let it go. So the paid unit serves only an
+     * attempt that starts within {@link #PREPAID_GRACE} of the grant; a later one pays anew, and the
+     * unpaid-for unit stays counted: spent, never sent, on the safe side.
+     */
+    static final class Prepaid implements AttemptGate {
+        /** How long after its grant a paid unit may still go out: well inside a send's own time to reach Coldsend. */
+        static final long PREPAID_GRACE = TimeUnit.MILLISECONDS.toNanos(100);
+
         private final AttemptGate gate;
+        private final QuotaGovernor clock;
+        private final long paidAt;
         private final AtomicBoolean paid = new AtomicBoolean(true);
 
-        Prepaid(AttemptGate gate) {
+        Prepaid(AttemptGate gate, QuotaGovernor clock) {
             this.gate = gate;
+            this.clock = clock;
+            this.paidAt = clock.now();
         }
 
         @Override
         public Uni<Void> beforeAttempt() {
-            return paid.getAndSet(false) ? Uni.createFrom().voidItem() : gate.beforeAttempt();
+            return paid.getAndSet(false) && clock.now() - paidAt <= PREPAID_GRACE ? Uni.createFrom().voidItem()
+                    : gate.beforeAttempt();
         }
 
         @Override

@@ -105,6 +105,11 @@ public class QuotaGovernor {
         consumers.forEach(this::share);
     }
 
+    /** The governor's clock now, in nanoseconds: what its windows count sends by. */
+    long now() {
+        return ticker.read();
+    }
+
     /** {@link #tryAcquire(Consumer, boolean)} for a consumer of normal priority known by name and share. */
     public Grant tryAcquire(String consumer, double share) {
         return tryAcquire(new Consumer(consumer, share), /* cold= */ false);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.coldsendproxy.cluster.DisabledRedisTier;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.support.Configs;
+import dev.coldsendproxy.upstream.AttemptGate;
 import dev.coldsendproxy.upstream.AttemptRefusedException;
 
 /** Which gate an upstream call passes: the local governor alone, or a lease from the shared budget first. */
@@ -31,6 +32,42 @@ class QuotaGatesTest {
         gates.forConsumer(CRM, /* cold= */ true).beforeAttempt().await().indefinitely();
 
         assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).isEqualTo(8);
+    }
+
+    @Test
+    void aColdAsksUnitPaidAtAdmissionServesAFirstAttemptThatStartsAtOnce() {
+        QuotaGates gates = new QuotaGates(governor, disabled(), null);
+
+        AttemptGate gate = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        gate.beforeAttempt().await().indefinitely();
+
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("one unit for the ask and its first attempt")
+                .isEqualTo(9);
+    }
+
+    @Test
+    void aFirstAttemptThatStartsLateAfterItsUnitWasPaidPaysAgainSoTheWindowCountsItsSend() {
+        QuotaGates gates = new QuotaGates(governor, disabled(), null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate spent = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        // Both calls wait in the bulkhead's queue; a minute after the grants the window would let
+        // their units go, while Coldsend counts sends from when they arrive.
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        late.beforeAttempt().await().indefinitely();
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("paid again when it went out").isEqualTo(7);
+
+        for (int i = 0; i < 7; i++) {
+            gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
+        }
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> spent.beforeAttempt().await().indefinitely());
+        assertThat(refused).as("the budget was spent while it waited: not sent").isNotNull();
+    }
+
+    private ClusterQuota disabled() {
+        return new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(10, 100), governor,
+                now::get, /* vertx= */ null);
     }
 
     @Test
