@@ -81,7 +81,7 @@ public class QuotaGates {
      * sent much later (the call waited in the bulkhead's queue, up to its deadline), it would still
      * be counted by Coldsend when the proxy's window had let it go. So the paid unit serves only an
      * attempt that starts within {@link #PREPAID_GRACE} of the grant; a later one pays anew, and the
-     * unpaid-for unit stays counted: spent, never sent, on the safe side.
+     * first unit stays counted: spent, never sent, on the safe side.
      */
     static final class Prepaid implements AttemptGate {
         /** How long after its grant a paid unit may still go out: well inside a send's own time to reach Coldsend. */
