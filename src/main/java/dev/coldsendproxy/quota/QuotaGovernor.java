@@ -288,6 +288,9 @@ public class QuotaGovernor {
         if (declared != Integer.MAX_VALUE) {
             declare(declared, /* hour= */ resetIn != null && resetIn > MINUTE);
         }
+        // A reset not ahead of this replica's clock says nothing about when Coldsend's window ends
+        // (the clocks differ, or it ends within the second): then it counts as no reset given.
+        long untilReset = resetIn != null && resetIn > 0 ? resetIn : DEFAULT_HOLD;
         if (remaining != null) {
             boolean sameWindow = resetEpochSeconds != null && resetEpochSeconds == upstreamResetEpoch
                     && upstreamRemaining >= 0 && now < upstreamResetAt;
@@ -297,14 +300,12 @@ public class QuotaGovernor {
             upstreamResetEpoch = resetEpochSeconds != null ? resetEpochSeconds : Long.MIN_VALUE;
             declaredWithRemaining = declared;
             if (!sameWindow) {
-                upstreamResetAt = now + (resetIn != null && resetIn > 0 ? resetIn : DEFAULT_HOLD);
+                upstreamResetAt = now + untilReset;
             }
         }
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
         if (status == 429) {
-            // A reset not ahead of this replica's clock says nothing about when Coldsend's window
-            // ends (the clocks differ, or it ends within the second): hold as if no reset were given.
-            long pause = retryIn != null && retryIn > 0 ? retryIn : resetIn != null && resetIn > 0 ? resetIn : DEFAULT_HOLD;
+            long pause = retryIn != null && retryIn > 0 ? retryIn : untilReset;
             hold(now + pause, "Coldsend's rate limit for the proxy's key is exceeded", false);
             return pause;
         }
