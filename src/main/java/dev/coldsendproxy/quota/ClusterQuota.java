@@ -34,11 +34,6 @@ import jakarta.enterprise.event.Observes;
 public class ClusterQuota {
 
     private static final Logger LOG = Logger.getLogger(ClusterQuota.class);
-    /**
-     * How long after passing its gate a request may still reach Coldsend: the default connect
-     * timeout (1 s) and a margin. A leased unit is counted this much past its lease.
-     */
-    private static final Duration IN_FLIGHT = Duration.ofSeconds(2);
 
     private final QuotaGovernor governor;
     private final Ticker ticker;
@@ -50,7 +45,12 @@ public class ClusterQuota {
     private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
     private long timer = -1;
 
-    ClusterQuota(RedisTier tier, RedisTierConfig redis, QuotaConfig quota, QuotaGovernor governor, Ticker ticker, Vertx vertx) {
+    /**
+     * {@code inFlight}: how long after passing its gate a request may still reach Coldsend; a
+     * leased unit is counted this much past its lease.
+     */
+    ClusterQuota(RedisTier tier, RedisTierConfig redis, QuotaConfig quota, InFlight inFlight, QuotaGovernor governor,
+            Ticker ticker, Vertx vertx) {
         this.governor = governor;
         this.ticker = ticker;
         this.vertx = vertx;
@@ -63,11 +63,11 @@ public class ClusterQuota {
         int perHour = quota.perHour();
         long leaseTtl = redis.leaseTtl().toNanos();
         LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
-                redis.leaseTtl().plus(IN_FLIGHT).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas()),
+                redis.leaseTtl().plus(inFlight.longest()).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas()),
                 /* clockOverride= */ null);
         // Silent this long past a full window, no unit leased before can still be in it: the last
         // lease's life and its in-flight time, one missed probe and one command timeout.
-        long settle = leaseTtl + IN_FLIGHT.toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos();
+        long settle = leaseTtl + inFlight.longest().toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos();
         this.leases = new Leases(ledger, ticker, tier::shared, UUID.randomUUID().toString(), perMinute, perHour,
                 redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle);
     }

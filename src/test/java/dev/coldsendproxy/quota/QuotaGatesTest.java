@@ -1,5 +1,7 @@
 package dev.coldsendproxy.quota;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -25,7 +27,7 @@ class QuotaGatesTest {
     @Test
     void paysFromTheLocalGovernorAloneWhenTheRedisTierIsDisabled() {
         ClusterQuota disabled = new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
-                Configs.quota(10, 100), governor, now::get, /* vertx= */ null);
+                Configs.quota(10, 100), new InFlight(Duration.ofMillis(2100)), governor, now::get, /* vertx= */ null);
         QuotaGates gates = new QuotaGates(governor, disabled, null);
 
         gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
@@ -66,8 +68,8 @@ class QuotaGatesTest {
     }
 
     private ClusterQuota disabled() {
-        return new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(10, 100), governor,
-                now::get, /* vertx= */ null);
+        return new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(10, 100),
+                new InFlight(Duration.ofMillis(2100)), governor, now::get, /* vertx= */ null);
     }
 
     @Test
