@@ -8,6 +8,7 @@ import java.util.function.ToIntFunction;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.coldsendproxy.cluster.RedisTierConfig;
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.consumer.ConsumerRegistry;
 
@@ -70,10 +71,36 @@ public class QuotaGovernor {
     private volatile int declaredHour = Integer.MAX_VALUE;
     /** The limit Coldsend declared with its last remaining count, to judge that count against. */
     private int declaredWithRemaining = Integer.MAX_VALUE;
+    /**
+     * How long one request may be in flight while the process waits for Coldsend's first answer
+     * ({@code proxy.quota.one-until-first-answer}); 0 once it came, or when the gate is off.
+     */
+    private long firstAnswerWait;
+    /** While waiting for the first answer: when the request now in flight has surely ended. */
+    private long firstAnswerDue = Long.MIN_VALUE;
 
+    /**
+     * Without the Redis tier the windows live in this process alone, so a new process knows nothing
+     * of what the one before it sent: until Coldsend's first answer says what remains, one request
+     * at a time goes out. With the tier, the shared windows outlive any replica.
+     */
     @Inject
-    QuotaGovernor(QuotaConfig config, SharingConfig sharing, ConsumerRegistry consumers, Ticker ticker) {
+    QuotaGovernor(QuotaConfig config, SharingConfig sharing, ConsumerRegistry consumers, RedisTierConfig redis,
+            InFlight inFlight, Ticker ticker) {
         this(config, sharing.holdback(), consumers.consumers(), ticker);
+        if (sharing.oneUntilFirstAnswer() && !redis.enabled()) {
+            this.firstAnswerWait = inFlight.longest().toNanos();
+        }
+    }
+
+    /**
+     * A governor that, like a new process without the Redis tier, sends one request at a time
+     * until Coldsend's first answer, each counted as in flight for {@code inFlightNanos} (tests).
+     */
+    static QuotaGovernor waitingForFirstAnswer(QuotaConfig config, long inFlightNanos, Ticker ticker) {
+        QuotaGovernor governor = new QuotaGovernor(config, ticker);
+        governor.firstAnswerWait = inFlightNanos;
+        return governor;
     }
 
     /** A governor with the default holdback that learns its consumers as they ask (tests). */
@@ -142,6 +169,9 @@ public class QuotaGovernor {
         if (upstreamRemaining == 0 && now < upstreamResetAt) {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
         }
+        if (firstAnswerWait > 0 && now < firstAnswerDue) {
+            return firstAnswerPending(now);
+        }
         ConsumerWindows mine = share(consumer);
         long wait = Math.max(lendingWait(mine, /* hourWindow= */ false, now), lendingWait(mine, /* hourWindow= */ true, now));
         if (wait > 0) {
@@ -162,7 +192,17 @@ public class QuotaGovernor {
         if (upstreamRemaining > 0) {
             upstreamRemaining--;
         }
+        firstAnswerDue = now + firstAnswerWait;
         return Grant.GRANTED;
+    }
+
+    /**
+     * The refusal while the first request since start is in flight. Its answer usually comes well
+     * within a second, so callers are told to come back in one (a cold ask waits for it in the queue).
+     */
+    private Grant firstAnswerPending(long now) {
+        return Grant.refused("the proxy has just started and waits for Coldsend's first answer, which says what is"
+                + " left of the key's budget", Math.min(Units.SECOND, firstAnswerDue - now));
     }
 
     /**
@@ -281,6 +321,8 @@ public class QuotaGovernor {
      */
     public synchronized long observe(int status, Long limit, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
         long now = ticker.read();
+        // Coldsend answered: its count, when it gave one, now stands for what the process before spent.
+        firstAnswerWait = 0;
         Long resetIn = resetEpochSeconds == null ? null
                 : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
                         resetEpochSeconds - TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()))));
@@ -373,6 +415,9 @@ public class QuotaGovernor {
         if (spareUnits() <= 0) {
             return Grant.refused("no spare budget", Units.MINUTE);
         }
+        if (firstAnswerWait > 0 && now < firstAnswerDue) {
+            return firstAnswerPending(now);
+        }
         int minuteRoom = spareRoom(minuteLimit(), now, each -> each.minute.count(now));
         int hourRoom = spareRoom(hourLimit(), now, each -> each.hour.count(now));
         if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom) {
@@ -380,6 +425,7 @@ public class QuotaGovernor {
         }
         minute.record(now);
         hour.record(now);
+        firstAnswerDue = now + firstAnswerWait;
         spareSent++;
         shares.values().forEach(each -> each.view = null);
         if (upstreamRemaining > 0) {

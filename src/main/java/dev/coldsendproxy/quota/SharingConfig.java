@@ -7,7 +7,8 @@ import io.smallrye.config.WithDefault;
 
 /**
  * How consumers share the one key's budget beyond their guarantees: what an idle consumer keeps
- * back from lending, and how long a cold ask may wait for a unit instead of a 429.
+ * back from lending, how long a cold ask may wait for a unit instead of a 429, and how a new
+ * process spends before it knows what the one before it spent.
  */
 @ConfigMapping(prefix = "proxy.quota")
 public interface SharingConfig {
@@ -32,4 +33,14 @@ public interface SharingConfig {
     /** Callers that may wait for a unit at once; beyond it, 429 at once. Default 256. */
     @WithDefault("256")
     int maxWaiters();
+
+    /**
+     * Without the Redis tier, whether a new process sends one request at a time until Coldsend's
+     * first answer, whose {@code X-RateLimit-Remaining} tells what the process before it left of the
+     * key's windows (each such request counts as in flight for {@code coldsend.http.attempt-timeout}
+     * plus 100 ms, should no answer come). Off, a restart may send up to the bulkhead's 16 requests
+     * into a spent window. Ignored with the Redis tier, whose windows outlive a replica. Default true.
+     */
+    @WithDefault("true")
+    boolean oneUntilFirstAnswer();
 }
