@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.coldsendproxy.cluster.RedisTierConfig;
 import dev.coldsendproxy.cluster.RedisTierState;
 import dev.coldsendproxy.support.ColdsendStubResource;
 import dev.coldsendproxy.support.ConcurrentGets;
@@ -20,7 +21,9 @@ import dev.coldsendproxy.support.InjectRedisServer;
 import dev.coldsendproxy.support.ProxyTestBase;
 import dev.coldsendproxy.support.RedisServer;
 import dev.coldsendproxy.support.RedisServerResource;
+import dev.coldsendproxy.upstream.ColdsendConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +61,12 @@ class SharedQuotaTest extends ProxyTestBase {
 
     @Inject
     RedisTierState state;
+
+    @Inject
+    RedisTierConfig tier;
+
+    @Inject
+    ColdsendConfig coldsend;
 
     /** Looked up lazily: test classes are beans of every test application, most of which have no Redis. */
     @Inject
@@ -100,6 +109,26 @@ class SharedQuotaTest extends ProxyTestBase {
         });
         assertThat(upstreamCalls()).isZero();
         assertThat(state.fallbacks()).isPositive();
+    }
+
+    @Test
+    void aLeasedUnitStaysCountedForItsLeaseAndTheLongestAnAttemptMayTakeToReachColdsend() {
+        long before = redisMillis();
+        assertThat(ConcurrentGets.get(proxy.resolve(leadPath(uuid(), uuid()))).statusCode()).isEqualTo(200);
+        long after = redisMillis();
+
+        // The test profile's attempt timeout is 10 s: a fixed cover of 2 s would let the unit go 8 s early.
+        long cover = tier.leaseTtl().plus(coldsend.http().attemptTimeout()).plusMillis(100).toMillis();
+        List<Double> deadlines = redisClient().sortedSet(String.class).zrangeWithScores("csp:{quota}:m", 0, -1)
+                .await().atMost(PATIENCE).stream().map(ScoredValue::score).toList();
+        assertThat(deadlines).isNotEmpty().allSatisfy(deadline -> assertThat(deadline.longValue())
+                .as("scored with its lease's deadline: the lease, then the attempt timeout and the 100 ms grace")
+                .isBetween(before + cover, after + cover));
+    }
+
+    private long redisMillis() {
+        var time = redisClient().execute("TIME").await().atMost(PATIENCE);
+        return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
     }
 
     /** Records {@code count} sends in the key's shared minute and hour windows, as another replica's script would. */
