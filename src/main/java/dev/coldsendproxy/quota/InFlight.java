@@ -2,7 +2,7 @@ package dev.coldsendproxy.quota;
 
 import java.time.Duration;
 
-import dev.coldsendproxy.upstream.ColdsendConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -19,14 +19,13 @@ public class InFlight {
 
     private final Duration longest;
 
+    /**
+     * Read by name, not through {@code upstream.ColdsendConfig}: quota knows the upstream only through
+     * its attempt gate ({@code ArchitectureTest}). The default is the mapping's (2s).
+     */
     @Inject
-    InFlight(ColdsendConfig coldsend) {
-        this(coldsend.http().attemptTimeout().plusNanos(QuotaGates.Prepaid.PREPAID_GRACE));
-    }
-
-    /** {@code longest}: as derived from the configuration, or chosen by a test. */
-    InFlight(Duration longest) {
-        this.longest = longest;
+    InFlight(@ConfigProperty(name = "coldsend.http.attempt-timeout") Duration attemptTimeout) {
+        this.longest = attemptTimeout.plusNanos(QuotaGates.Prepaid.PREPAID_GRACE);
     }
 
     /** How long after its grant a request may still reach Coldsend. */

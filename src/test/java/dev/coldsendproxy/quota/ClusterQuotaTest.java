@@ -24,7 +24,7 @@ class ClusterQuotaTest {
     @Test
     void staysOffAndRegistersNothingWhenTheRedisTierIsDisabled() {
         ClusterQuota cluster = new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
-                Configs.quota(10, 100), new InFlight(Duration.ofMillis(2100)), governor, now::get, /* vertx= */ null);
+                Configs.quota(10, 100), new InFlight(Duration.ofSeconds(2)), governor, now::get, /* vertx= */ null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         cluster.start(new StartupEvent(), registry);

@@ -27,7 +27,7 @@ class QuotaGatesTest {
     @Test
     void paysFromTheLocalGovernorAloneWhenTheRedisTierIsDisabled() {
         ClusterQuota disabled = new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
-                Configs.quota(10, 100), new InFlight(Duration.ofMillis(2100)), governor, now::get, /* vertx= */ null);
+                Configs.quota(10, 100), new InFlight(Duration.ofSeconds(2)), governor, now::get, /* vertx= */ null);
         QuotaGates gates = new QuotaGates(governor, disabled, null);
 
         gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
@@ -69,7 +69,7 @@ class QuotaGatesTest {
 
     private ClusterQuota disabled() {
         return new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(10, 100),
-                new InFlight(Duration.ofMillis(2100)), governor, now::get, /* vertx= */ null);
+                new InFlight(Duration.ofSeconds(2)), governor, now::get, /* vertx= */ null);
     }
 
     @Test

@@ -31,7 +31,7 @@ final class StubClusterQuota extends ClusterQuota {
 
     StubClusterQuota(QuotaGovernor governor, Ticker ticker, Grant answer, boolean enabled) {
         super(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(governor.minuteLimit(),
-                governor.hourLimit()), new InFlight(Duration.ofMillis(2100)), governor, ticker, /* vertx= */ null);
+                governor.hourLimit()), new InFlight(Duration.ofSeconds(2)), governor, ticker, /* vertx= */ null);
         this.answer = answer;
         this.enabled = enabled;
     }
