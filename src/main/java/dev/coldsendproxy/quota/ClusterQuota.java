@@ -62,13 +62,16 @@ public class ClusterQuota {
         int perMinute = quota.perMinute();
         int perHour = quota.perHour();
         long leaseTtl = redis.leaseTtl().toNanos();
+        String replica = UUID.randomUUID().toString();
+        // Redis's clock is judged against this process's own, which never steps (not the budget's
+        // Ticker, which tests move by hand while Redis's clock runs on).
         LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
                 redis.leaseTtl().plus(inFlight.longest()).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas()),
-                /* clockOverride= */ null);
+                replica, () -> System.nanoTime() / 1_000_000L, /* clockOverride= */ null);
         // Silent this long past a full window, no unit leased before can still be in it: the last
         // lease's life and its in-flight time, one missed probe and one command timeout.
         long settle = leaseTtl + inFlight.longest().toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos();
-        this.leases = new Leases(ledger, ticker, tier::shared, UUID.randomUUID().toString(), perMinute, perHour,
+        this.leases = new Leases(ledger, ticker, tier::shared, replica, perMinute, perHour,
                 redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle);
     }
 

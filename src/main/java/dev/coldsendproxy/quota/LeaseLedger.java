@@ -26,12 +26,49 @@ import io.vertx.mutiny.redis.client.Response;
  */
 public final class LeaseLedger implements Ledger {
 
-    /** Shared by every script: the clock, the epoch (made anew when Redis lost it), rebuild and hold. */
+    /**
+     * How far Redis's clock may run ahead of a replica's own between two of its scripts before it
+     * counts as a step: well above a command's delay ({@code proxy.redis.timeout}, 250 ms).
+     */
+    static final long STEP_MILLIS = 1_000;
+
+    /**
+     * Shared by every script: the clock, the epoch (made anew when Redis lost it), rebuild and hold.
+     * The clock is Redis's {@code TIME} less every forward step of it that a replica noticed: the
+     * epoch hash keeps, per replica, Redis's time and the replica's monotonic clock at its last
+     * script ({@code seen:<replica>}); when Redis's time advanced more than {@link #STEP_MILLIS}
+     * beyond the replica's since then, the difference was a step, not time passing, and is added
+     * to the offset. A step back is left alone: it makes the windows remember longer.
+     */
     private static final String PRELUDE = """
             local now
             if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
               local t = redis.call('TIME')
               now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            now = now - tonumber(redis.call('HGET', KEYS[4], 'offset') or '0')
+            local function parts(seen)
+              local at = string.find(seen, ':', 1, true)
+              return tonumber(string.sub(seen, 1, at - 1)), tonumber(string.sub(seen, at + 1))
+            end
+            local seenField = 'seen:' .. ARGV[6]
+            local seen = redis.call('HGET', KEYS[4], seenField)
+            if seen then
+              local lastNow, lastMono = parts(seen)
+              local step = (now - lastNow) - (tonumber(ARGV[7]) - lastMono)
+              if step > %d then
+                now = now - step
+                redis.call('HINCRBY', KEYS[4], 'offset', step)
+              end
+            end
+            redis.call('HSET', KEYS[4], seenField, now .. ':' .. ARGV[7])
+            if redis.call('HLEN', KEYS[4]) > %d then
+              local fields = redis.call('HGETALL', KEYS[4])
+              for i = 1, #fields, 2 do
+                if string.sub(fields[i], 1, 5) == 'seen:' and parts(fields[i + 1]) < now - %d then
+                  redis.call('HDEL', KEYS[4], fields[i])
+                end
+              end
             end
             local epoch = redis.call('HGET', KEYS[4], 'id')
             if not epoch then
@@ -64,20 +101,20 @@ public final class LeaseLedger implements Ledger {
               if w < 0 then w = 0 end
               return w
             end
-            """;
+            """.formatted(STEP_MILLIS, 64, 600_000);
 
     /**
-     * ARGV 6..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch.
+     * ARGV 8..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch.
      * Returns {code, a, b, epoch, then count and next-free ms of the 4 windows} with code 1 granted
      * (a units, the last of them numbered b), 0 refused (wait a ms, b 1 = key, 2 = share), 2 import
      * first, 3 rebuilding (wait a), 4 held by Coldsend (wait a, b the status that asked).
      */
     private static final String LEASE = PRELUDE + """
-            if ARGV[10] ~= epoch then return {2, 0, 0, epoch} end
+            if ARGV[12] ~= epoch then return {2, 0, 0, epoch} end
             if rebuildLeft > 0 then return {3, rebuildLeft, 0, epoch} end
             if holdLeft > 0 then return {4, holdLeft, holdKind, epoch} end
             local keys = {KEYS[1], KEYS[2], KEYS[7], KEYS[8]}
-            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8])}
+            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[9]), tonumber(ARGV[10])}
             local counts = {}
             local free, longest, scope = limits[1], 0, 0
             for i = 1, 4 do
@@ -93,9 +130,9 @@ public final class LeaseLedger implements Ledger {
             end
             local code, a, b = 0, longest, scope
             if free > 0 then
-              local g = math.min(tonumber(ARGV[6]), free)
+              local g = math.min(tonumber(ARGV[8]), free)
               local last = redis.call('INCRBY', KEYS[3], g)
-              local deadline = now + tonumber(ARGV[9])
+              local deadline = now + tonumber(ARGV[11])
               for s = last - g + 1, last do
                 for i = 1, 4 do redis.call('ZADD', keys[i], deadline, epoch .. ':' .. s) end
               end
@@ -110,37 +147,37 @@ public final class LeaseLedger implements Ledger {
             end
             return out""";
 
-    /** ARGV 6..: pairs of member and age in ms. Returns {1, epoch} once recorded, {0, epoch} for another epoch. */
+    /** ARGV 8..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded, {0, epoch} for another epoch. */
     private static final String IMPORT = PRELUDE + """
-            if ARGV[6] ~= epoch then return {0, epoch} end
-            for j = 8, #ARGV, 2 do
+            if ARGV[8] ~= epoch then return {0, epoch} end
+            for j = 10, #ARGV, 2 do
               local at = now - tonumber(ARGV[j + 1])
               if at > now - spans[2] then
                 redis.call('ZADD', KEYS[2], at, ARGV[j])
                 if at > now - spans[1] then redis.call('ZADD', KEYS[1], at, ARGV[j]) end
               end
             end
-            redis.call('SADD', KEYS[5], ARGV[7])
+            redis.call('SADD', KEYS[5], ARGV[9])
             return {1, epoch}""";
 
-    /** ARGV 6..: members to give back (never sent). Only within the epoch that leased them. */
+    /** ARGV 8..: the epoch, then members to give back (never sent). Only within the epoch that leased them. */
     private static final String GIVE_BACK = PRELUDE + """
-            if ARGV[6] ~= epoch then return 0 end
-            for j = 7, #ARGV do
+            if ARGV[8] ~= epoch then return 0 end
+            for j = 9, #ARGV do
               for _, key in ipairs({KEYS[1], KEYS[2], KEYS[7], KEYS[8]}) do redis.call('ZREM', key, ARGV[j]) end
             end
             return 1""";
 
-    /** ARGV 6..: hold ms, the status that asked for it. Only ever lengthens a hold. */
+    /** ARGV 8..: hold ms, the status that asked for it. Only ever lengthens a hold. */
     private static final String HOLD = PRELUDE + """
-            if tonumber(ARGV[6]) > holdLeft then redis.call('SET', KEYS[6], ARGV[7], 'PX', ARGV[6]) end
+            if tonumber(ARGV[8]) > holdLeft then redis.call('SET', KEYS[6], ARGV[9], 'PX', ARGV[8]) end
             return 1""";
 
-    /** ARGV 6..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
+    /** ARGV 8..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
     private static final String STATUS = PRELUDE + """
             local out = {epoch, rebuildLeft, holdLeft, holdKind}
             local limits = {tonumber(ARGV[4]), tonumber(ARGV[5])}
-            for j = 6, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
+            for j = 8, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
             for i = 1, #KEYS - 6 + 2 do
               local key = i <= 2 and KEYS[i] or KEYS[i + 4]
               local span = spans[(i - 1) % 2 + 1]
@@ -153,16 +190,24 @@ public final class LeaseLedger implements Ledger {
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final Settings settings;
+    private final String replica;
+    private final LongSupplier monotonicMillis;
     private final LongSupplier clockOverride;
 
     /**
+     * @param replica this replica's name, unique to its process
+     * @param monotonicMillis this replica's clock that never steps ({@link System#nanoTime()} in
+     *        milliseconds in the service), against which a step of Redis's clock shows
      * @param clockOverride Redis time in ms to use instead of {@code TIME}, for a simulation on a
      *        manual clock; null in the service
      */
-    public LeaseLedger(RedisCommands redis, RedisKeys keys, Settings settings, LongSupplier clockOverride) {
+    public LeaseLedger(RedisCommands redis, RedisKeys keys, Settings settings, String replica, LongSupplier monotonicMillis,
+            LongSupplier clockOverride) {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
+        this.replica = replica;
+        this.monotonicMillis = monotonicMillis;
         this.clockOverride = clockOverride;
     }
 
@@ -273,7 +318,10 @@ public final class LeaseLedger implements Ledger {
                 answer.get(2).toLong(), answer.get(3).toInteger(), windows(answer, 4)));
     }
 
-    /** The ARGV every script starts with (clock, rebuild, expected replicas, the configured limits), then {@code extra}. */
+    /**
+     * The ARGV every script starts with (clock, rebuild, expected replicas, the configured limits,
+     * this replica and its monotonic clock), then {@code extra}.
+     */
     private List<String> args(String... extra) {
         return args(settings.perMinute(), settings.perHour(), extra);
     }
@@ -286,6 +334,8 @@ public final class LeaseLedger implements Ledger {
         args.add(Integer.toString(settings.expectedReplicas()));
         args.add(Integer.toString(perMinute));
         args.add(Integer.toString(perHour));
+        args.add(replica);
+        args.add(Long.toString(monotonicMillis.getAsLong()));
         args.addAll(List.of(extra));
         return args;
     }
