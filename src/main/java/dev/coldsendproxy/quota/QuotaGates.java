@@ -90,18 +90,29 @@ public class QuotaGates {
         private final AttemptGate gate;
         private final QuotaGovernor clock;
         private final long paidAt;
+        /** The governor's mark of this unit while it waits for Coldsend's first answer since start. */
+        private final long firstAnswerMark;
         private final AtomicBoolean paid = new AtomicBoolean(true);
 
         Prepaid(AttemptGate gate, QuotaGovernor clock) {
             this.gate = gate;
             this.clock = clock;
             this.paidAt = clock.now();
+            this.firstAnswerMark = clock.firstAnswerMark();
         }
 
         @Override
         public Uni<Void> beforeAttempt() {
-            return paid.getAndSet(false) && clock.now() - paidAt <= PREPAID_GRACE ? Uni.createFrom().voidItem()
-                    : gate.beforeAttempt();
+            if (!paid.getAndSet(false)) {
+                return gate.beforeAttempt();
+            }
+            if (clock.now() - paidAt <= PREPAID_GRACE) {
+                return Uni.createFrom().voidItem();
+            }
+            // Its unit was never sent: were it the one request let out before Coldsend's first
+            // answer (a cold JVM's first call starts late), paying again must not wait for itself.
+            clock.neverSent(firstAnswerMark);
+            return gate.beforeAttempt();
         }
 
         @Override

@@ -197,6 +197,24 @@ public class QuotaGovernor {
     }
 
     /**
+     * While waiting for Coldsend's first answer: the mark of the one request last let out, to hand
+     * back with {@link #neverSent(long)} should it not go out after all.
+     */
+    synchronized long firstAnswerMark() {
+        return firstAnswerDue;
+    }
+
+    /**
+     * The request let out at {@code mark} was never sent (its prepaid unit went unused, and its call
+     * pays again): while Coldsend's first answer is awaited, the next request may go.
+     */
+    synchronized void neverSent(long mark) {
+        if (firstAnswerWait > 0 && firstAnswerDue == mark) {
+            firstAnswerDue = Long.MIN_VALUE;
+        }
+    }
+
+    /**
      * The refusal while the first request since start is in flight. Its answer usually comes well
      * within a second, so callers are told to come back in one (a cold ask waits for it in the queue).
      */

@@ -67,6 +67,24 @@ class QuotaGatesTest {
         assertThat(refused).as("the budget was spent while it waited: not sent").isNotNull();
     }
 
+    @Test
+    void aLateFirstAttemptOfANewProcessPaysAgainWithoutWaitingForItsOwnUnusedUnit() {
+        QuotaGovernor waiting = QuotaGovernor.waitingForFirstAnswer(Configs.quota(10, 100), TimeUnit.SECONDS.toNanos(2),
+                now::get);
+        QuotaGates gates = new QuotaGates(waiting, new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
+                Configs.quota(10, 100), new InFlight(Duration.ofSeconds(2)), waiting, now::get, /* vertx= */ null), null);
+        AttemptGate first = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        // A cold JVM: class loading and the first connection take longer than the prepaid grace.
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
+        first.beforeAttempt().await().indefinitely();
+        AttemptRefusedException beside = catchThrowableOfType(AttemptRefusedException.class,
+                () -> gates.forConsumer(CRM).beforeAttempt().await().indefinitely());
+
+        assertThat(beside).as("still one request at a time until Coldsend answers").isNotNull();
+        assertThat(waiting.budget(CRM.name(), CRM.share()).remaining()).as("the unused unit stays counted").isEqualTo(8);
+    }
+
     private ClusterQuota disabled() {
         return new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(10, 100),
                 new InFlight(Duration.ofSeconds(2)), governor, now::get, /* vertx= */ null);
