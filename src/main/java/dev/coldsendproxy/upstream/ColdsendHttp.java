@@ -142,6 +142,11 @@ class ColdsendHttp {
         final AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
         final AtomicBoolean settled = new AtomicBoolean();
         volatile long timer = -1;
+        /**
+         * A 429's status and headers, once they came: whatever then befalls its body (too large,
+         * broken, cut by a timeout), the attempt ends as that 429, so its hold is kept.
+         */
+        volatile UpstreamAnswer rateLimitedHead;
 
         Outcome(UniEmitter<? super UpstreamAnswer> emitter) {
             this.emitter = emitter;
@@ -156,17 +161,29 @@ class ColdsendHttp {
         }
 
         void fail(Throwable failure) {
-            if (settled.compareAndSet(false, true)) {
+            if (rateLimitedHead != null) {
+                cut(failure);
+            } else if (settled.compareAndSet(false, true)) {
                 vertx.cancelTimer(timer);
                 emitter.fail(failure);
             }
         }
 
-        /** Time is up: the request goes off the wire first, then the attempt fails. */
+        /** Time is up: the request goes off the wire first, then the attempt fails (or ends as its 429). */
         void cut(Throwable failure) {
             if (settled.compareAndSet(false, true)) {
-                (failure instanceof DeadlineExceededException ? cutByDeadline : cutByAttemptTimeout).increment();
-                closeAbruptly(inFlight.getAndSet(null)).onComplete(closed -> emitter.fail(failure));
+                vertx.cancelTimer(timer);
+                UpstreamAnswer head = rateLimitedHead;
+                if (head == null) {
+                    (failure instanceof DeadlineExceededException ? cutByDeadline : cutByAttemptTimeout).increment();
+                }
+                closeAbruptly(inFlight.getAndSet(null)).onComplete(closed -> {
+                    if (head != null) {
+                        emitter.complete(head);
+                    } else {
+                        emitter.fail(failure);
+                    }
+                });
             }
         }
 
@@ -180,6 +197,10 @@ class ColdsendHttp {
     }
 
     private void readBounded(HttpClientResponse response, Outcome outcome) {
+        if (response.statusCode() == 429) {
+            rateLimited.increment();
+            outcome.rateLimitedHead = new UpstreamAnswer(429, new byte[0], RateLimitHeaders.from(response.headers()));
+        }
         Long declared = RateLimitHeaders.number(response.getHeader("Content-Length"));
         if (declared != null && declared > maxBodyBytes) {
             outcome.fail(tooLarge());
@@ -196,9 +217,6 @@ class ColdsendHttp {
         response.exceptionHandler(failure -> outcome.fail(
                 new UpstreamUnavailableException("Coldsend connection broke while sending its answer", failure)));
         response.endHandler(ignored -> {
-            if (response.statusCode() == 429) {
-                rateLimited.increment();
-            }
             outcome.complete(new UpstreamAnswer(response.statusCode(), body.getBytes(),
                     RateLimitHeaders.from(response.headers())));
         });

@@ -167,6 +167,37 @@ class FaultInjectionTest extends ProxyTestBase {
     }
 
     @Test
+    void aRateLimitedAnswerWithAnOversizedBodyStillHoldsEveryCall() {
+        String campaign = uuid();
+        upstreamAnswersEveryLead(aResponse().withStatus(429).withHeader("Retry-After", "30")
+                .withHeader("Content-Type", "application/json").withBody(oversizedLead(uuid())));
+
+        Response limited = given().get(leadPath(campaign, uuid()));
+        Response held = given().get(leadPath(campaign, uuid()));
+
+        assertThat(limited.statusCode()).as("Coldsend's 429, not a bad answer").isEqualTo(429);
+        assertThat(held.statusCode()).isEqualTo(429);
+        assertThat(Long.parseLong(held.header("Retry-After"))).isBetween(1L, 30L);
+        assertThat(upstreamCalls()).as("held by the 429, whose body was never needed").isEqualTo(1);
+    }
+
+    @Test
+    void aRateLimitedAnswerWhoseBodyOutlastsTheAttemptStillHoldsEveryCall() {
+        String campaign = uuid();
+        // The 429's headers with its first chunk (50 ms), the rest over 5 s: far past the 500 ms attempt timeout.
+        upstreamAnswersEveryLead(aResponse().withStatus(429).withHeader("Retry-After", "30")
+                .withBody("{\"detail\": \"Rate limit exceeded. Retry after 60 seconds.\"}" + " ".repeat(200))
+                .withChunkedDribbleDelay(100, 5_000));
+
+        Response limited = given().get(leadPath(campaign, uuid()));
+        Response held = given().get(leadPath(campaign, uuid()));
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(held.statusCode()).isEqualTo(429);
+        assertThat(upstreamCalls()).as("not retried as a timeout, and the hold kept").isEqualTo(1);
+    }
+
+    @Test
     void servesAStaleCopyWithItsTrueAgeWhenColdsendFails() {
         String campaign = uuid();
         String leadId = uuid();
