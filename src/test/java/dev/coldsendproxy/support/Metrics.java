@@ -34,6 +34,11 @@ public final class Metrics {
         return new Metrics(given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString());
     }
 
+    /** Scrapes a packaged proxy's metrics at {@code uri} (its management port's {@code /q/metrics}). */
+    public static Metrics scrape(java.net.URI uri) {
+        return new Metrics(given().get(uri).then().statusCode(200).extract().asString());
+    }
+
     /**
      * The value of the sample whose name is {@code name} and whose labels include every
      * {@code label="value"} given (0 when none matches: a counter not yet incremented).
