@@ -210,14 +210,15 @@ public final class Leases {
     private synchronized Grant granted(String consumer, LeaseLedger.LeaseAnswer answer, long sentAt) {
         counters.leased.addAndGet(answer.granted());
         if (!answer.epoch().equals(epoch)) {
-            // Cannot happen (the script grants only to a replica that knows the epoch), but a unit
-            // of another epoch must never sit in a lot: give the surplus up rather than guess.
-            counters.stranded.addAndGet(answer.granted() - 1L);
-        } else {
-            Lot lot = lots.computeIfAbsent(consumer, name -> new Lot());
-            for (long unit = answer.lastUnit() - answer.granted() + 2; unit <= answer.lastUnit(); unit++) {
-                lot.units.add(new Unit(epoch + ":" + unit, sentAt + leaseTtl));
-            }
+            // Granted in an epoch this replica has left since it asked (Redis lost its data, and the
+            // sends were re-reported into the new one meanwhile): a send now would be known to no
+            // epoch. Spend nothing; the units stay counted where they were leased.
+            counters.stranded.addAndGet(answer.granted());
+            return Grant.refused("the proxy's shared budget is being rebuilt", ONE_SECOND);
+        }
+        Lot lot = lots.computeIfAbsent(consumer, name -> new Lot());
+        for (long unit = answer.lastUnit() - answer.granted() + 2; unit <= answer.lastUnit(); unit++) {
+            lot.units.add(new Unit(epoch + ":" + unit, sentAt + leaseTtl));
         }
         sent(sentAt, /* withoutLease= */ false);
         return Grant.GRANTED;

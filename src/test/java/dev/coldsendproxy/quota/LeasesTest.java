@@ -243,6 +243,73 @@ class LeasesTest {
         assertThat(ledger.minuteCount()).isEqualTo(4);
     }
 
+    @Test
+    void aUnitGrantedInAnEpochRedisLostWhileTheAnswerWasOnItsWayIsNotSpent() {
+        acquire(WHOLE);
+        DelayedLedger delayed = new DelayedLedger(ledger);
+        Leases replica = new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS,
+                LEASE_TTL, 4, SETTLE);
+        replica.acquire(WHOLE).await().indefinitely(); // this replica knows the epoch
+        delayed.holdNext = true;
+        java.util.concurrent.CompletableFuture<Grant> late = replica.acquire(WHOLE).subscribeAsCompletionStage();
+
+        // Redis restarts empty; the replica's next ask re-reports its sends into the new epoch.
+        ledger.forget();
+        assertThat(replica.acquire(WHOLE).await().indefinitely().granted()).isTrue();
+        long reported = ledger.imported.size();
+        delayed.release();
+
+        assertThat(late.join().granted()).as("granted by the lost epoch: re-reported nowhere").isFalse();
+        assertThat(reported).isEqualTo(1);
+        assertThat(replica.counters().sent()).isEqualTo(2);
+    }
+
+    /** Passes every call on, but can keep one lease's answer (given at once by the ledger) until released. */
+    private static final class DelayedLedger implements Ledger {
+        private final Ledger ledger;
+        private final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
+        boolean holdNext;
+
+        DelayedLedger(Ledger ledger) {
+            this.ledger = ledger;
+        }
+
+        void release() {
+            released.complete(null);
+        }
+
+        @Override
+        public Uni<LeaseLedger.LeaseAnswer> lease(LeaseLedger.ShareLimits share, int want, String epoch, int perMinute,
+                int perHour) {
+            if (!holdNext) {
+                return ledger.lease(share, want, epoch, perMinute, perHour);
+            }
+            holdNext = false;
+            LeaseLedger.LeaseAnswer answer = ledger.lease(share, want, epoch, perMinute, perHour).await().indefinitely();
+            return Uni.createFrom().completionStage(released).replaceWith(answer);
+        }
+
+        @Override
+        public Uni<String> importSends(String epoch, String replica, List<LeaseLedger.Sent> sends) {
+            return ledger.importSends(epoch, replica, sends);
+        }
+
+        @Override
+        public Uni<Void> giveBack(String epoch, String consumer, List<String> members) {
+            return ledger.giveBack(epoch, consumer, members);
+        }
+
+        @Override
+        public Uni<Void> hold(long millis, int status) {
+            return ledger.hold(millis, status);
+        }
+
+        @Override
+        public Uni<LeaseLedger.Status> status(List<LeaseLedger.ShareLimits> shares) {
+            return ledger.status(shares);
+        }
+    }
+
     private Grant acquire(LeaseLedger.ShareLimits share) {
         return leases.acquire(share).await().indefinitely();
     }
