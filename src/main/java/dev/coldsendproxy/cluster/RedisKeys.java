@@ -54,7 +54,7 @@ public final class RedisKeys {
         return prefix + ":{quota}:imported";
     }
 
-    /** {@code <prefix>:{quota}:hold}: Coldsend asked the key to wait (429, or 503 with Retry-After); expires with the wait. */
+    /** {@code <prefix>:{quota}:hold}: Coldsend asked the key to wait (429, or 503 with Retry-After): the status and when the wait ends. */
     public String quotaHold() {
         return prefix + ":{quota}:hold";
     }

@@ -78,9 +78,19 @@ public final class LeaseLedger implements Ledger {
             end
             local rebuildLeft = tonumber(redis.call('HGET', KEYS[4], 'rebuild')) - now
             if rebuildLeft < 0 or redis.call('SCARD', KEYS[5]) >= tonumber(ARGV[3]) then rebuildLeft = 0 end
-            local holdLeft = redis.call('PTTL', KEYS[6])
-            local holdKind = 0
-            if holdLeft < 0 then holdLeft = 0 else holdKind = tonumber(redis.call('GET', KEYS[6]) or '429') end
+            local holdLeft, holdKind = 0, 0
+            local held = redis.call('GET', KEYS[6])
+            if held then
+              local at = string.find(held, ':', 1, true)
+              if at then
+                holdKind = tonumber(string.sub(held, 1, at - 1))
+                holdLeft = tonumber(string.sub(held, at + 1)) - now
+              else
+                holdKind = tonumber(held)
+                holdLeft = redis.call('PTTL', KEYS[6])
+              end
+              if holdLeft <= 0 then holdLeft, holdKind = 0, 0 end
+            end
             local spans = {60000, 3600000}
             local function count(key, span)
               redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
@@ -168,9 +178,15 @@ public final class LeaseLedger implements Ledger {
             end
             return 1""";
 
-    /** ARGV 8..: hold ms, the status that asked for it. Only ever lengthens a hold. */
+    /**
+     * ARGV 8..: hold ms, the status that asked for it. Only ever lengthens a hold. The hold's end is
+     * kept on the scripts' clock ({@code status:end}), so a step of Redis's clock does not end it
+     * early; the key's own TTL, an hour longer, only clears it away.
+     */
     private static final String HOLD = PRELUDE + """
-            if tonumber(ARGV[8]) > holdLeft then redis.call('SET', KEYS[6], ARGV[9], 'PX', ARGV[8]) end
+            if tonumber(ARGV[8]) > holdLeft then
+              redis.call('SET', KEYS[6], ARGV[9] .. ':' .. (now + tonumber(ARGV[8])), 'PX', tonumber(ARGV[8]) + 3600000)
+            end
             return 1""";
 
     /** ARGV 8..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */

@@ -172,6 +172,27 @@ class LeaseSimulationTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aHoldColdsendAskedForEndsOnTheScriptsClockWhateverRedisKeyExpiryDoes() {
+        random = new Random(17);
+        Replica replica = newReplica();
+        replica.probe();
+        advance(6 * SECOND); // past the rebuild wait of a new epoch
+        replica.probe();
+        LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
+        replica.leases.shareHold(30_000, 429).await().atMost(Duration.ofSeconds(10));
+
+        redisClockStep += 65 * SECOND; // Redis's clock steps ahead: its key expiry would end the hold now
+        advance(SECOND);
+        Grant stillHeld = replica.leases.acquire(whole).await().atMost(Duration.ofSeconds(10));
+        advance(30 * SECOND);
+        Grant afterIt = replica.leases.acquire(whole).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(stillHeld.granted()).isFalse();
+        assertThat(stillHeld.retryAfterSeconds()).as("what is left of the 30 s, a second later").isEqualTo(29);
+        assertThat(afterIt.granted()).as("over after 30 s of the scripts' clock, not of Redis's key expiry").isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
     void strandsUnderFivePercentOfAWindowInSteadyTrafficWithConcurrentMisses() {
         random = new Random(7);
         for (int i = 0; i < REPLICAS; i++) {
