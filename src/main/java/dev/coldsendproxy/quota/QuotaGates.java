@@ -41,12 +41,14 @@ public class QuotaGates {
         }
         // Asking again is no new cold demand: the first ask counted it.
         AttemptGate again = forConsumer(consumer, /* cold= */ false);
+        long paidFrom = governor.now();
+        boolean localWindowsOnly = !cluster.enabled();
         return gate.beforeAttempt()
                 .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
                     Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos, again::beforeAttempt);
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })
-                .replaceWith(() -> new Prepaid(gate, governor));
+                .replaceWith(() -> new Prepaid(gate, governor, consumer, paidFrom, localWindowsOnly));
     }
 
     /**
@@ -79,9 +81,11 @@ public class QuotaGates {
      * A gate whose first attempt was paid for while the call was admitted; later attempts pay as
      * usual. The unit was counted when it was granted, and a window frees it a minute after that:
      * sent much later (the call waited in the bulkhead's queue, up to its deadline), it would still
-     * be counted by Coldsend when the proxy's window had let it go. So the paid unit serves only an
-     * attempt that starts within {@link #PREPAID_GRACE} of the grant; a later one pays anew, and the
-     * first unit stays counted: spent, never sent, on the safe side.
+     * be counted by Coldsend when the proxy's window had let it go. So the paid unit serves as it is
+     * only an attempt that starts within {@link #PREPAID_GRACE} of the grant. A later one has the
+     * unit counted again from when it goes out ({@link QuotaGovernor#countFromNow}), where only
+     * this replica's windows count it (no Redis tier); else it pays anew, and the first unit stays
+     * counted: spent, never sent, on the safe side (a leased unit's cover in Redis ends with its lease).
      */
     static final class Prepaid implements AttemptGate {
         /** How long after its grant a paid unit may still go out: well inside a send's own time to reach Coldsend. */
@@ -89,16 +93,20 @@ public class QuotaGates {
 
         private final AttemptGate gate;
         private final QuotaGovernor clock;
+        private final Consumer consumer;
+        /** The governor's clock before the unit was paid: no later than the unit's count. */
+        private final long paidFrom;
+        private final boolean localWindowsOnly;
         private final long paidAt;
-        /** The governor's mark of this unit while it waits for Coldsend's first answer since start. */
-        private final long firstAnswerMark;
         private final AtomicBoolean paid = new AtomicBoolean(true);
 
-        Prepaid(AttemptGate gate, QuotaGovernor clock) {
+        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, long paidFrom, boolean localWindowsOnly) {
             this.gate = gate;
             this.clock = clock;
+            this.consumer = consumer;
+            this.paidFrom = paidFrom;
+            this.localWindowsOnly = localWindowsOnly;
             this.paidAt = clock.now();
-            this.firstAnswerMark = clock.firstAnswerMark();
         }
 
         @Override
@@ -109,10 +117,8 @@ public class QuotaGates {
             if (clock.now() - paidAt <= PREPAID_GRACE) {
                 return Uni.createFrom().voidItem();
             }
-            // Its unit was never sent: were it the one request let out before Coldsend's first
-            // answer (a cold JVM's first call starts late), paying again must not wait for itself.
-            clock.neverSent(firstAnswerMark);
-            return gate.beforeAttempt();
+            return localWindowsOnly && clock.countFromNow(consumer, paidFrom) ? Uni.createFrom().voidItem()
+                    : gate.beforeAttempt();
         }
 
         @Override

@@ -197,21 +197,34 @@ public class QuotaGovernor {
     }
 
     /**
-     * While waiting for Coldsend's first answer: the mark of the one request last let out, to hand
-     * back with {@link #neverSent(long)} should it not go out after all.
+     * A unit paid for {@code consumer} no earlier than {@code paidFrom} was not sent, and its call
+     * goes out only now (it waited in the bulkhead's queue, or a fresh JVM was slow to start it):
+     * counts that unit from now rather than paying another, so the send is counted from when it
+     * leaves and no unit is wasted. Moves the newest unit counted at or before {@code paidFrom} in
+     * each window ({@link SlidingLog#moveToNow}). False, and nothing moved, when the send may not
+     * go now: Coldsend asked to wait or says none remain, a limit learned since is below what is
+     * counted, or a window no longer holds such a unit; the caller then pays as usual.
      */
-    synchronized long firstAnswerMark() {
-        return firstAnswerDue;
-    }
-
-    /**
-     * The request let out at {@code mark} was never sent (its prepaid unit went unused, and its call
-     * pays again): while Coldsend's first answer is awaited, the next request may go.
-     */
-    synchronized void neverSent(long mark) {
-        if (firstAnswerWait > 0 && firstAnswerDue == mark) {
-            firstAnswerDue = Long.MIN_VALUE;
+    synchronized boolean countFromNow(Consumer consumer, long paidFrom) {
+        long now = ticker.read();
+        ConsumerWindows mine = shares.get(consumer.name());
+        SharedView view = shared;
+        boolean held = now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil())
+                || (upstreamRemaining == 0 && now < upstreamResetAt);
+        if (held || mine == null || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
+                || !minute.countsOneAtOrBefore(paidFrom, now) || !hour.countsOneAtOrBefore(paidFrom, now)
+                || !mine.minute.countsOneAtOrBefore(paidFrom, now) || !mine.hour.countsOneAtOrBefore(paidFrom, now)) {
+            return false;
         }
+        minute.moveToNow(paidFrom, now);
+        hour.moveToNow(paidFrom, now);
+        mine.minute.moveToNow(paidFrom, now);
+        mine.hour.moveToNow(paidFrom, now);
+        shares.values().forEach(each -> each.view = null);
+        if (firstAnswerWait > 0) {
+            firstAnswerDue = now + firstAnswerWait;
+        }
+        return true;
     }
 
     /**

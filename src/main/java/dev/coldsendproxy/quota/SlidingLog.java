@@ -57,6 +57,30 @@ final class SlidingLog {
         record(now);
     }
 
+    /** Whether a request counted at or before {@code notAfter} is still in the window. */
+    boolean countsOneAtOrBefore(long notAfter, long now) {
+        evict(now);
+        return size > 0 && times[start] <= notAfter;
+    }
+
+    /**
+     * Counts one request again from {@code now} instead of when it was counted: the newest one
+     * counted at or before {@code notAfter}, so that every request still counted is counted from
+     * no earlier than it was sent (a later one moved would leave the window too soon). The caller
+     * has checked {@link #countsOneAtOrBefore}. O(window) on a rare path.
+     */
+    void moveToNow(long notAfter, long now) {
+        evict(now);
+        int i = size - 1;
+        while (times[(start + i) % times.length] > notAfter) {
+            i--;
+        }
+        for (; i < size - 1; i++) {
+            times[(start + i) % times.length] = times[(start + i + 1) % times.length];
+        }
+        times[(start + size - 1) % times.length] = now;
+    }
+
     /** Events counted in the current window. */
     int count(long now) {
         evict(now);

@@ -48,27 +48,51 @@ class QuotaGatesTest {
     }
 
     @Test
-    void aFirstAttemptThatStartsLateAfterItsUnitWasPaidPaysAgainSoTheWindowCountsItsSend() {
+    void aFirstAttemptThatStartsLateIsCountedFromWhenItGoesOutAndWastesNoUnit() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
         AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
-        AttemptGate spent = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
 
-        // Both calls wait in the bulkhead's queue; a minute after the grants the window would let
-        // their units go, while Coldsend counts sends from when they arrive.
+        // The call waits 3 s in the bulkhead's queue; Coldsend counts the send from when it arrives.
         now.addAndGet(TimeUnit.SECONDS.toNanos(3));
         late.beforeAttempt().await().indefinitely();
-        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("paid again when it went out").isEqualTo(7);
+        int whenSent = governor.budget(CRM.name(), CRM.share()).remaining();
+        now.addAndGet(TimeUnit.SECONDS.toNanos(58)); // a minute and a second after the grant
+        int aMinuteAfterTheGrant = governor.budget(CRM.name(), CRM.share()).remaining();
+        now.addAndGet(TimeUnit.SECONDS.toNanos(2)); // a minute after the send
+        int aMinuteAfterTheSend = governor.budget(CRM.name(), CRM.share()).remaining();
 
-        for (int i = 0; i < 7; i++) {
-            gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
-        }
-        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
-                () -> spent.beforeAttempt().await().indefinitely());
-        assertThat(refused).as("the budget was spent while it waited: not sent").isNotNull();
+        assertThat(whenSent).as("its own unit, not a second one").isEqualTo(9);
+        assertThat(aMinuteAfterTheGrant).as("still counted: sent 3 s after its grant").isEqualTo(9);
+        assertThat(aMinuteAfterTheSend).isEqualTo(10);
     }
 
     @Test
-    void aLateFirstAttemptOfANewProcessPaysAgainWithoutWaitingForItsOwnUnusedUnit() {
+    void aLateFirstAttemptIsNotSentWhileColdsendAsksTheKeyToWait() {
+        QuotaGates gates = new QuotaGates(governor, disabled(), null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        governor.observe(429, null, null, 30L);
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> late.beforeAttempt().await().indefinitely());
+
+        assertThat(refused).as("Coldsend's 429 came while it waited: not sent").isNotNull();
+    }
+
+    @Test
+    void aLateFirstAttemptPaysAnewWithTheRedisTierWhoseLeaseCoversOnlyAPromptSend() {
+        StubClusterQuota shared = new StubClusterQuota(governor, now::get, Grant.GRANTED, /* enabled= */ true);
+        QuotaGates gates = new QuotaGates(governor, shared, null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        late.beforeAttempt().await().indefinitely();
+
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("a second lease, a second unit").isEqualTo(8);
+    }
+
+    @Test
+    void aLateFirstAttemptOfANewProcessIsCountedAgainWithoutWaitingForItsOwnUnit() {
         QuotaGovernor waiting = QuotaGovernor.waitingForFirstAnswer(Configs.quota(10, 100), TimeUnit.SECONDS.toNanos(2),
                 now::get);
         QuotaGates gates = new QuotaGates(waiting, new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
@@ -78,11 +102,12 @@ class QuotaGatesTest {
         // A cold JVM: class loading and the first connection take longer than the prepaid grace.
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
         first.beforeAttempt().await().indefinitely();
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1900));
         AttemptRefusedException beside = catchThrowableOfType(AttemptRefusedException.class,
                 () -> gates.forConsumer(CRM).beforeAttempt().await().indefinitely());
 
-        assertThat(beside).as("still one request at a time until Coldsend answers").isNotNull();
-        assertThat(waiting.budget(CRM.name(), CRM.share()).remaining()).as("the unused unit stays counted").isEqualTo(8);
+        assertThat(beside).as("one request at a time until Coldsend answers, counted from the late send").isNotNull();
+        assertThat(waiting.budget(CRM.name(), CRM.share()).remaining()).isEqualTo(9);
     }
 
     private ClusterQuota disabled() {

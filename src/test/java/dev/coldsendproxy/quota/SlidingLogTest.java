@@ -29,6 +29,24 @@ class SlidingLogTest {
     }
 
     @Test
+    void movesTheNewestRequestCountedAtOrBeforeTheMarkToNowAndKeepsTheOthersWhereTheyWere() {
+        SlidingLog log = new SlidingLog(4, MINUTE);
+        log.record(T0);
+        log.record(T0 + 10 * SECOND);
+        log.record(T0 + 20 * SECOND); // a later send: must not be the one moved
+        long now = T0 + 30 * SECOND;
+
+        assertThat(log.countsOneAtOrBefore(T0 + 15 * SECOND, now)).isTrue();
+        assertThat(log.countsOneAtOrBefore(T0 - 1, now)).isFalse();
+        log.moveToNow(T0 + 15 * SECOND, now);
+
+        assertThat(log.count(now)).as("moved, not added").isEqualTo(3);
+        assertThat(log.nextFreeAt(now)).isEqualTo(T0 + MINUTE);
+        assertThat(log.count(T0 + MINUTE + 20 * SECOND)).as("the send at +20 s left at its time").isEqualTo(1);
+        assertThat(log.nextFreeAt(T0 + MINUTE + 20 * SECOND)).as("the moved one counts from now").isEqualTo(now + MINUTE);
+    }
+
+    @Test
     void refusesOnceTheMinuteWindowIsFullAndFreesAUnitExactlyOneMinuteLater() {
         SlidingLog log = new SlidingLog(2, MINUTE);
         log.record(T0);
