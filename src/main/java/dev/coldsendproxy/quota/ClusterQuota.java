@@ -66,7 +66,8 @@ public class ClusterQuota {
         // Redis's clock is judged against this process's own, which never steps (not the budget's
         // Ticker, which tests move by hand while Redis's clock runs on).
         LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
-                redis.leaseTtl().plus(inFlight.longest()).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas()),
+                redis.leaseTtl().plus(inFlight.longest()).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas(),
+                redis.probeInterval().toMillis() + LeaseLedger.STEP_MILLIS),
                 replica, () -> System.nanoTime() / 1_000_000L, /* clockOverride= */ null);
         // Silent this long past a full window, no unit leased before can still be in it: the last
         // lease's life and its in-flight time, one missed probe and one command timeout.

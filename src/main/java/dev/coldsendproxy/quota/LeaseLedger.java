@@ -48,20 +48,29 @@ public final class LeaseLedger implements Ledger {
             end
             now = now - tonumber(redis.call('HGET', KEYS[4], 'offset') or '0')
             local function parts(seen)
-              local at = string.find(seen, ':', 1, true)
-              return tonumber(string.sub(seen, 1, at - 1)), tonumber(string.sub(seen, at + 1))
+              local a = string.find(seen, ':', 1, true)
+              local b = string.find(seen, ':', a + 1, true)
+              return tonumber(string.sub(seen, 1, a - 1)), tonumber(string.sub(seen, a + 1, b - 1)),
+                tonumber(string.sub(seen, b + 1))
             end
+            local mono = tonumber(ARGV[7])
             local seenField = 'seen:' .. ARGV[6]
             local seen = redis.call('HGET', KEYS[4], seenField)
+            local born = mono
             if seen then
-              local lastNow, lastMono = parts(seen)
-              local step = (now - lastNow) - (tonumber(ARGV[7]) - lastMono)
+              local lastNow, lastMono, firstMono = parts(seen)
+              born = firstMono
+              local step = (now - lastNow) - (mono - lastMono)
               if step > %d then
                 now = now - step
                 redis.call('HINCRBY', KEYS[4], 'offset', step)
               end
             end
-            redis.call('HSET', KEYS[4], seenField, now .. ':' .. ARGV[7])
+            redis.call('HSET', KEYS[4], seenField, now .. ':' .. mono .. ':' .. born)
+            -- New here: a step of Redis's clock just before is seen only by a replica that ran a
+            -- script before it. Until such a one has had its turn, this one trims nothing and leases nothing.
+            local settleLeft = tonumber(ARGV[8]) - (mono - born)
+            if settleLeft < 0 then settleLeft = 0 end
             if redis.call('HLEN', KEYS[4]) > %d then
               local fields = redis.call('HGETALL', KEYS[4])
               for i = 1, #fields, 2 do
@@ -93,6 +102,7 @@ public final class LeaseLedger implements Ledger {
             end
             local spans = {60000, 3600000}
             local function count(key, span)
+              if settleLeft > 0 then return redis.call('ZCOUNT', key, '(' .. (now - span), '+inf') end
               redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
               return redis.call('ZCARD', key)
             end
@@ -114,17 +124,18 @@ public final class LeaseLedger implements Ledger {
             """.formatted(STEP_MILLIS, 64, 600_000);
 
     /**
-     * ARGV 8..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch.
+     * ARGV 9..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch.
      * Returns {code, a, b, epoch, then count and next-free ms of the 4 windows} with code 1 granted
      * (a units, the last of them numbered b), 0 refused (wait a ms, b 1 = key, 2 = share), 2 import
      * first, 3 rebuilding (wait a), 4 held by Coldsend (wait a, b the status that asked).
      */
     private static final String LEASE = PRELUDE + """
-            if ARGV[12] ~= epoch then return {2, 0, 0, epoch} end
+            if ARGV[13] ~= epoch then return {2, 0, 0, epoch} end
             if rebuildLeft > 0 then return {3, rebuildLeft, 0, epoch} end
+            if settleLeft > 0 then return {3, settleLeft, 0, epoch} end
             if holdLeft > 0 then return {4, holdLeft, holdKind, epoch} end
             local keys = {KEYS[1], KEYS[2], KEYS[7], KEYS[8]}
-            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[9]), tonumber(ARGV[10])}
+            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10]), tonumber(ARGV[11])}
             local counts = {}
             local free, longest, scope = limits[1], 0, 0
             for i = 1, 4 do
@@ -140,9 +151,9 @@ public final class LeaseLedger implements Ledger {
             end
             local code, a, b = 0, longest, scope
             if free > 0 then
-              local g = math.min(tonumber(ARGV[8]), free)
+              local g = math.min(tonumber(ARGV[9]), free)
               local last = redis.call('INCRBY', KEYS[3], g)
-              local deadline = now + tonumber(ARGV[11])
+              local deadline = now + tonumber(ARGV[12])
               for s = last - g + 1, last do
                 for i = 1, 4 do redis.call('ZADD', keys[i], deadline, epoch .. ':' .. s) end
               end
@@ -157,43 +168,43 @@ public final class LeaseLedger implements Ledger {
             end
             return out""";
 
-    /** ARGV 8..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded, {0, epoch} for another epoch. */
+    /** ARGV 9..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded, {0, epoch} for another epoch. */
     private static final String IMPORT = PRELUDE + """
-            if ARGV[8] ~= epoch then return {0, epoch} end
-            for j = 10, #ARGV, 2 do
+            if ARGV[9] ~= epoch then return {0, epoch} end
+            for j = 11, #ARGV, 2 do
               local at = now - tonumber(ARGV[j + 1])
               if at > now - spans[2] then
                 redis.call('ZADD', KEYS[2], at, ARGV[j])
                 if at > now - spans[1] then redis.call('ZADD', KEYS[1], at, ARGV[j]) end
               end
             end
-            redis.call('SADD', KEYS[5], ARGV[9])
+            redis.call('SADD', KEYS[5], ARGV[10])
             return {1, epoch}""";
 
-    /** ARGV 8..: the epoch, then members to give back (never sent). Only within the epoch that leased them. */
+    /** ARGV 9..: the epoch, then members to give back (never sent). Only within the epoch that leased them. */
     private static final String GIVE_BACK = PRELUDE + """
-            if ARGV[8] ~= epoch then return 0 end
-            for j = 9, #ARGV do
+            if ARGV[9] ~= epoch then return 0 end
+            for j = 10, #ARGV do
               for _, key in ipairs({KEYS[1], KEYS[2], KEYS[7], KEYS[8]}) do redis.call('ZREM', key, ARGV[j]) end
             end
             return 1""";
 
     /**
-     * ARGV 8..: hold ms, the status that asked for it. Only ever lengthens a hold. The hold's end is
+     * ARGV 9..: hold ms, the status that asked for it. Only ever lengthens a hold. The hold's end is
      * kept on the scripts' clock ({@code status:end}), so a step of Redis's clock does not end it
      * early; the key's own TTL, an hour longer, only clears it away.
      */
     private static final String HOLD = PRELUDE + """
-            if tonumber(ARGV[8]) > holdLeft then
-              redis.call('SET', KEYS[6], ARGV[9] .. ':' .. (now + tonumber(ARGV[8])), 'PX', tonumber(ARGV[8]) + 3600000)
+            if tonumber(ARGV[9]) > holdLeft then
+              redis.call('SET', KEYS[6], ARGV[10] .. ':' .. (now + tonumber(ARGV[9])), 'PX', tonumber(ARGV[9]) + 3600000)
             end
             return 1""";
 
-    /** ARGV 8..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
+    /** ARGV 9..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
     private static final String STATUS = PRELUDE + """
             local out = {epoch, rebuildLeft, holdLeft, holdKind}
             local limits = {tonumber(ARGV[4]), tonumber(ARGV[5])}
-            for j = 8, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
+            for j = 9, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
             for i = 1, #KEYS - 6 + 2 do
               local key = i <= 2 and KEYS[i] or KEYS[i + 4]
               local span = spans[(i - 1) % 2 + 1]
@@ -230,9 +241,13 @@ public final class LeaseLedger implements Ledger {
     /**
      * What the scripts need to know of the configuration. {@code coverMillis}: how long past its
      * lease a unit is counted as being sent, the lease's life plus the longest a request that
-     * passed its gate may take to reach Coldsend.
+     * passed its gate may take to reach Coldsend. {@code settleMillis}: how long a replica new to
+     * Redis leases nothing and trims nothing, so that a replica that ran a script before it (one
+     * probe interval) has seen any step of Redis's clock first: the probe interval plus
+     * {@link #STEP_MILLIS}.
      */
-    public record Settings(int perMinute, int perHour, long coverMillis, long rebuildMillis, int expectedReplicas) {
+    public record Settings(int perMinute, int perHour, long coverMillis, long rebuildMillis, int expectedReplicas,
+            long settleMillis) {
     }
 
     /** A consumer's name and its share of each window, in units. */
@@ -336,7 +351,7 @@ public final class LeaseLedger implements Ledger {
 
     /**
      * The ARGV every script starts with (clock, rebuild, expected replicas, the configured limits,
-     * this replica and its monotonic clock), then {@code extra}.
+     * this replica, its monotonic clock and how long a replica new to Redis settles), then {@code extra}.
      */
     private List<String> args(String... extra) {
         return args(settings.perMinute(), settings.perHour(), extra);
@@ -352,6 +367,7 @@ public final class LeaseLedger implements Ledger {
         args.add(Integer.toString(perHour));
         args.add(replica);
         args.add(Long.toString(monotonicMillis.getAsLong()));
+        args.add(Long.toString(settings.settleMillis()));
         args.addAll(List.of(extra));
         return args;
     }

@@ -44,6 +44,8 @@ class LeaseSimulationTest {
     private static final long LEASE_TTL = 2 * SECOND;
     private static final long SETTLE = 4 * SECOND;
     private static final int STEPS = 4000;
+    /** How long a new replica leases nothing: the simulated probe interval (1 s) plus LeaseLedger.STEP_MILLIS. */
+    private static final long SETTLE_MILLIS = 2_000;
 
     private RedisServer server;
     private Vertx vertx;
@@ -169,6 +171,37 @@ class LeaseSimulationTest {
         assertThat(sentByFirst).isEqualTo(PER_MINUTE);
         assertThat(afterTheStep.granted()).as("a second after %d sends, whatever Redis's clock says", PER_MINUTE).isFalse();
         assertThat(afterTheStep.retryAfterSeconds()).isBetween(55L, 65L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReplicaStartedRightAfterAForwardStepLeasesNothingUntilAnOlderOneHasSeenIt() {
+        random = new Random(19);
+        Replica first = newReplica();
+        first.probe();
+        advance(6 * SECOND); // past the rebuild wait of a new epoch
+        first.probe();
+        LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
+        for (int i = 0; i < PER_MINUTE; i++) {
+            assertThat(first.leases.acquire(whole).await().atMost(Duration.ofSeconds(10)).granted()).isTrue();
+        }
+
+        redisClockStep += 65 * SECOND; // NTP steps Redis ahead...
+        advance(SECOND / 2);
+        Replica second = newReplica(); // ...and a new replica takes calls before the first one's next probe
+        int sentBySecond = 0;
+        for (int i = 0; i < PER_MINUTE; i++) {
+            sentBySecond += second.leases.acquire(whole).await().atMost(Duration.ofSeconds(10)).granted() ? 1 : 0;
+        }
+        advance(SECOND / 2);
+        first.probe(); // sees the step
+        advance(2 * SECOND); // the new replica has settled
+        int sentAfterwards = 0;
+        for (Replica replica : List.of(first, second)) {
+            sentAfterwards += replica.leases.acquire(whole).await().atMost(Duration.ofSeconds(10)).granted() ? 1 : 0;
+        }
+
+        assertThat(sentBySecond).as("a new replica trims and leases nothing while it settles").isZero();
+        assertThat(sentAfterwards).as("3 s after %d sends, whatever Redis's clock says", PER_MINUTE).isZero();
     }
 
     @org.junit.jupiter.api.Test
@@ -311,7 +344,8 @@ class LeaseSimulationTest {
         Replica(String name) {
             this.name = name;
             LeaseLedger ledger = new LeaseLedger(this, new RedisKeys("sim"),
-                    new LeaseLedger.Settings(PER_MINUTE, PER_HOUR, LEASE_TTL / 1_000_000, 5_000, REPLICAS), name,
+                    new LeaseLedger.Settings(PER_MINUTE, PER_HOUR, LEASE_TTL / 1_000_000, 5_000, REPLICAS,
+                    SETTLE_MILLIS), name,
                     () -> clock.get() / 1_000_000, () -> (clock.get() + redisClockStep) / 1_000_000);
             leases = new Leases(ledger, clock::get, () -> shared, name, PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4, SETTLE);
         }
