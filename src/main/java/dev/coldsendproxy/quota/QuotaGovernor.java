@@ -352,8 +352,14 @@ public class QuotaGovernor {
      */
     public synchronized long observe(int status, Long limit, Long remaining, Long resetEpochSeconds, Long retryAfterSeconds) {
         long now = ticker.read();
-        // Coldsend answered: its count, when it gave one, now stands for what the process before spent.
-        firstAnswerWait = 0;
+        if (remaining != null || status == 429) {
+            // Coldsend's own count (or its 429) now stands for what the process before spent.
+            firstAnswerWait = 0;
+        } else {
+            // An answer without it (a gateway's 502, say) says nothing of the window: the request
+            // in flight has ended, and the next may go, still one at a time.
+            firstAnswerDue = Long.MIN_VALUE;
+        }
         Long resetIn = resetEpochSeconds == null ? null
                 : Math.min(HOUR, TimeUnit.SECONDS.toNanos(Math.max(0,
                         resetEpochSeconds - TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()))));

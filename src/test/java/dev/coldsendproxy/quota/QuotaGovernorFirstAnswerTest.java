@@ -65,13 +65,19 @@ class QuotaGovernorFirstAnswerTest {
     }
 
     @Test
-    void anAnswerOfAnyKindEndsTheWait() {
+    void anAnswerWithoutColdsendsCountLetsTheNextRequestGoStillOneAtATime() {
         governor.tryAcquire("crm", 1.0);
 
-        governor.observe(500, null, null, null);
+        governor.observe(502, null, null, null);
+        Grant next = governor.tryAcquire("crm", 1.0);
+        Grant besideIt = governor.tryAcquire("crm", 1.0);
+        governor.observe(500, 100L, 40L, resetIn(Duration.ofSeconds(40)), null);
+        Grant afterColdsendsCount = governor.tryAcquire("crm", 1.0);
 
-        assertThat(governor.tryAcquire("crm", 1.0).granted()).isTrue();
-        assertThat(governor.tryAcquire("crm", 1.0).granted()).isTrue();
+        assertThat(next.granted()).as("the request in flight has ended").isTrue();
+        assertThat(besideIt.granted()).as("a gateway's 502 says nothing of what the process before spent").isFalse();
+        assertThat(afterColdsendsCount.granted()).isTrue();
+        assertThat(governor.tryAcquire("crm", 1.0).granted()).as("Coldsend said what remains: no more waiting").isTrue();
     }
 
     @Test
