@@ -67,7 +67,7 @@ public class ClusterQuota {
         // Ticker, which tests move by hand while Redis's clock runs on).
         LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
                 redis.leaseTtl().plus(inFlight.longest()).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas(),
-                redis.probeInterval().toMillis() + LeaseLedger.STEP_MILLIS),
+                redis.probeInterval().plus(redis.timeout()).toMillis()),
                 replica, () -> System.nanoTime() / 1_000_000L, /* clockOverride= */ null);
         // Silent this long past a full window, no unit leased before can still be in it: the last
         // lease's life and its in-flight time, one missed probe and one command timeout.
@@ -86,6 +86,8 @@ public class ClusterQuota {
         units(registry, "stranded", Leases.Counters::stranded, "leased units neither sent nor given back");
         units(registry, "unanswered", Leases.Counters::unanswered,
                 "units asked for in lease requests Redis did not answer in time (perhaps granted, never used)");
+        // A first read at once: this replica's settling time in Redis starts now, not at its first miss.
+        refresh();
         timer = vertx.setPeriodic(probeInterval.toMillis(), id -> refresh());
     }
 

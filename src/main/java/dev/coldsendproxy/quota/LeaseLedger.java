@@ -242,9 +242,9 @@ public final class LeaseLedger implements Ledger {
      * What the scripts need to know of the configuration. {@code coverMillis}: how long past its
      * lease a unit is counted as being sent, the lease's life plus the longest a request that
      * passed its gate may take to reach Coldsend. {@code settleMillis}: how long a replica new to
-     * Redis leases nothing and trims nothing, so that a replica that ran a script before it (one
-     * probe interval) has seen any step of Redis's clock first: the probe interval plus
-     * {@link #STEP_MILLIS}.
+     * Redis leases nothing and trims nothing, so that every replica that ran a script before it
+     * has probed, and seen any step of Redis's clock, first: the probe interval plus the command
+     * timeout.
      */
     public record Settings(int perMinute, int perHour, long coverMillis, long rebuildMillis, int expectedReplicas,
             long settleMillis) {

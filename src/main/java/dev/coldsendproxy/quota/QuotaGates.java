@@ -41,14 +41,13 @@ public class QuotaGates {
         }
         // Asking again is no new cold demand: the first ask counted it.
         AttemptGate again = forConsumer(consumer, /* cold= */ false);
-        long paidFrom = governor.now();
         boolean localWindowsOnly = !cluster.enabled();
         return gate.beforeAttempt()
                 .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
                     Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos, again::beforeAttempt);
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })
-                .replaceWith(() -> new Prepaid(gate, governor, consumer, paidFrom, localWindowsOnly));
+                .replaceWith(() -> new Prepaid(gate, governor, consumer, localWindowsOnly));
     }
 
     /**
@@ -94,17 +93,14 @@ public class QuotaGates {
         private final AttemptGate gate;
         private final QuotaGovernor clock;
         private final Consumer consumer;
-        /** The governor's clock before the unit was paid: no later than the unit's count. */
-        private final long paidFrom;
         private final boolean localWindowsOnly;
         private final long paidAt;
         private final AtomicBoolean paid = new AtomicBoolean(true);
 
-        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, long paidFrom, boolean localWindowsOnly) {
+        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, boolean localWindowsOnly) {
             this.gate = gate;
             this.clock = clock;
             this.consumer = consumer;
-            this.paidFrom = paidFrom;
             this.localWindowsOnly = localWindowsOnly;
             this.paidAt = clock.now();
         }
@@ -117,7 +113,7 @@ public class QuotaGates {
             if (clock.now() - paidAt <= PREPAID_GRACE) {
                 return Uni.createFrom().voidItem();
             }
-            return localWindowsOnly && clock.countFromNow(consumer, paidFrom) ? Uni.createFrom().voidItem()
+            return localWindowsOnly && clock.countFromNow(consumer, paidAt) ? Uni.createFrom().voidItem()
                     : gate.beforeAttempt();
         }
 

@@ -197,29 +197,31 @@ public class QuotaGovernor {
     }
 
     /**
-     * A unit paid for {@code consumer} no earlier than {@code paidFrom} was not sent, and its call
-     * goes out only now (it waited in the bulkhead's queue, or a fresh JVM was slow to start it):
-     * counts that unit from now rather than paying another, so the send is counted from when it
-     * leaves and no unit is wasted. Moves the newest unit counted at or before {@code paidFrom} in
-     * each window ({@link SlidingLog#moveToNow}). False, and nothing moved, when the send may not
+     * A unit paid for {@code consumer} just before {@code paidAt} (read right after its grant) was
+     * not sent, and its call goes out only now (it waited in the bulkhead's queue, or a fresh JVM
+     * was slow to start it): counts that unit from now rather than paying another, so the send is
+     * counted from when it leaves and no unit is wasted. Moves the newest unit counted at or before
+     * {@code paidAt} in each window ({@link SlidingLog#moveToNow}): that unit, or one granted
+     * elsewhere in the instant between its grant and that reading, whose send is then counted from
+     * that much earlier. False, and nothing moved, when the send may not
      * go now: Coldsend asked to wait or says none remain, a limit learned since is below what is
      * counted, or a window no longer holds such a unit; the caller then pays as usual.
      */
-    synchronized boolean countFromNow(Consumer consumer, long paidFrom) {
+    synchronized boolean countFromNow(Consumer consumer, long paidAt) {
         long now = ticker.read();
         ConsumerWindows mine = shares.get(consumer.name());
         SharedView view = shared;
         boolean held = now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil())
                 || (upstreamRemaining == 0 && now < upstreamResetAt);
         if (held || mine == null || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
-                || !minute.countsOneAtOrBefore(paidFrom, now) || !hour.countsOneAtOrBefore(paidFrom, now)
-                || !mine.minute.countsOneAtOrBefore(paidFrom, now) || !mine.hour.countsOneAtOrBefore(paidFrom, now)) {
+                || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
+                || !mine.minute.countsOneAtOrBefore(paidAt, now) || !mine.hour.countsOneAtOrBefore(paidAt, now)) {
             return false;
         }
-        minute.moveToNow(paidFrom, now);
-        hour.moveToNow(paidFrom, now);
-        mine.minute.moveToNow(paidFrom, now);
-        mine.hour.moveToNow(paidFrom, now);
+        minute.moveToNow(paidAt, now);
+        hour.moveToNow(paidAt, now);
+        mine.minute.moveToNow(paidAt, now);
+        mine.hour.moveToNow(paidAt, now);
         shares.values().forEach(each -> each.view = null);
         if (firstAnswerWait > 0) {
             firstAnswerDue = now + firstAnswerWait;
