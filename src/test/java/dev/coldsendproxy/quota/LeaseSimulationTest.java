@@ -134,10 +134,7 @@ class LeaseSimulationTest {
     @org.junit.jupiter.api.Test
     void leasesNothingWhenOtherConsumersGuaranteesLeaveNoRoomAndSaysToWaitAWindow() {
         random = new Random(11);
-        Replica replica = newReplica();
-        replica.probe();
-        advance(6 * SECOND); // past the rebuild wait of a new epoch
-        replica.probe();
+        Replica replica = settled(1).get(0);
         LeaseLedger.ShareLimits uncapped = new LeaseLedger.ShareLimits("bulk", PER_MINUTE, PER_HOUR);
 
         Grant noRoom = replica.leases.acquire(uncapped, 0, PER_HOUR).await().atMost(Duration.ofSeconds(10));
@@ -151,13 +148,9 @@ class LeaseSimulationTest {
     @org.junit.jupiter.api.Test
     void aForwardStepOfRedisClockLeavesTheMinutesUnitsCounted() {
         random = new Random(13);
-        Replica first = newReplica();
-        Replica second = newReplica();
-        first.probe();
-        second.probe();
-        advance(6 * SECOND); // past the rebuild wait of a new epoch
-        first.probe();
-        second.probe();
+        List<Replica> both = settled(2);
+        Replica first = both.get(0);
+        Replica second = both.get(1);
         LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
         int sentByFirst = 0;
         for (int i = 0; i < PER_MINUTE; i++) {
@@ -176,10 +169,7 @@ class LeaseSimulationTest {
     @org.junit.jupiter.api.Test
     void aReplicaStartedRightAfterAForwardStepLeasesNothingUntilAnOlderOneHasSeenIt() {
         random = new Random(19);
-        Replica first = newReplica();
-        first.probe();
-        advance(6 * SECOND); // past the rebuild wait of a new epoch
-        first.probe();
+        Replica first = settled(1).get(0);
         LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
         for (int i = 0; i < PER_MINUTE; i++) {
             assertThat(first.leases.acquire(whole).await().atMost(Duration.ofSeconds(10)).granted()).isTrue();
@@ -207,10 +197,7 @@ class LeaseSimulationTest {
     @org.junit.jupiter.api.Test
     void aHoldColdsendAskedForEndsOnTheScriptsClockWhateverRedisKeyExpiryDoes() {
         random = new Random(17);
-        Replica replica = newReplica();
-        replica.probe();
-        advance(6 * SECOND); // past the rebuild wait of a new epoch
-        replica.probe();
+        Replica replica = settled(1).get(0);
         LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
         replica.leases.shareHold(30_000, 429).await().atMost(Duration.ofSeconds(10));
 
@@ -328,6 +315,18 @@ class LeaseSimulationTest {
 
     private void restartRedisEmpty() {
         redis.flushall().await().atMost(Duration.ofSeconds(10));
+    }
+
+    /** {@code count} new replicas that probed, once before and once past the rebuild wait of a new epoch. */
+    private List<Replica> settled(int count) {
+        List<Replica> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            started.add(newReplica());
+        }
+        started.forEach(Replica::probe);
+        advance(6 * SECOND);
+        started.forEach(Replica::probe);
+        return started;
     }
 
     private Replica newReplica() {
