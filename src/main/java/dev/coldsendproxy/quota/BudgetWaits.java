@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,6 +96,12 @@ public class BudgetWaits {
         if (wait == null) {
             registry.counter("proxy.quota.waits", "consumer", consumer.name(), "outcome", "not_queued").increment();
             return null;
+        }
+        // The pump's timer serves the waiter: the call goes on in the asker's own (duplicated) context,
+        // where its trace and request data live, not in the timer's.
+        Context asker = Vertx.currentContext();
+        if (asker != null) {
+            wait = wait.emitOn(task -> asker.runOnContext(ignored -> task.run()));
         }
         // The queue keeps deadlines on the budget's clock; wall time bounds the wait too, should that clock stall.
         return wait.ifNoItem().after(Duration.ofNanos(maxWaitNanos).plus(POLL.multipliedBy(4))).recoverWithUni(() -> {

@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import dev.coldsendproxy.support.CapturedLogs;
 import dev.coldsendproxy.support.ColdsendStubResource;
+import dev.coldsendproxy.support.ConcurrentGets;
 import dev.coldsendproxy.support.ProxyTestBase;
 import dev.coldsendproxy.support.TracingProfile;
 import io.opentelemetry.api.common.AttributeKey;
@@ -46,6 +47,12 @@ class TracingTest extends ProxyTestBase {
 
     @Inject
     InMemorySpanExporter spans;
+
+    @Inject
+    dev.coldsendproxy.quota.BudgetWaits waits;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI proxy;
 
     @BeforeEach
     void forgetEarlierSpans() {
@@ -151,6 +158,30 @@ class TracingTest extends ProxyTestBase {
         assertThat(server.getName()).isEqualTo("GET");
         assertThat(server.getAttributes().get(AttributeKey.stringKey("http.route"))).isNull();
         assertThat(server.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(404L);
+    }
+
+    @Test
+    void keepsTheColdsendAttemptOfAnAskThatWaitedForAUnitInItsTrace() {
+        String campaign = uuid();
+        String leadId = uuid();
+        upstreamAnswersEveryLead(lead(leadBody(leadId)));
+        for (int i = 0; i < TracingProfile.PER_MINUTE; i++) {
+            caller().header("Prefer", "wait=0").get(leadPath(campaign, uuid())).then().statusCode(200);
+        }
+        ticker.advance(Duration.ofMillis(59_500)); // the minute's first unit frees in half a second
+        String traceId = hex(32);
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<byte[]>> waiting = ConcurrentGets.send(
+                proxy.resolve(leadPath(campaign, leadId)), "X-API-Key", TracingProfile.CONSUMER_KEY, "Prefer", "wait=5",
+                "traceparent", traceparent(traceId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waits.waiting() == 1);
+
+        ticker.advance(Duration.ofSeconds(1)); // the unit frees; the budget's timer serves the waiter
+
+        assertThat(ConcurrentGets.await(waiting).statusCode()).isEqualTo(200);
+        LoggedRequest sent = coldsend.findAll(getRequestedFor(urlPathEqualTo(leadPath(campaign, leadId)))).get(0);
+        assertThat(sent.getHeader("traceparent")).as("Coldsend is told the caller's trace").contains(traceId);
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> clientSpans(traceId), l -> !l.isEmpty()))
+                .as("the attempt is in the caller's trace, not in the timer's").hasSize(1);
     }
 
     @Test
