@@ -50,6 +50,10 @@ public final class LeaseLedger implements Ledger {
             local function parts(seen)
               local a = string.find(seen, ':', 1, true)
               local b = string.find(seen, ':', a + 1, true)
+              if not b then
+                local lastMono = tonumber(string.sub(seen, a + 1))
+                return tonumber(string.sub(seen, 1, a - 1)), lastMono, lastMono - 86400000
+              end
               return tonumber(string.sub(seen, 1, a - 1)), tonumber(string.sub(seen, a + 1, b - 1)),
                 tonumber(string.sub(seen, b + 1))
             end
@@ -71,7 +75,8 @@ public final class LeaseLedger implements Ledger {
             -- script before it. Until such a one has had its turn, this one trims nothing and leases nothing.
             local settleLeft = tonumber(ARGV[8]) - (mono - born)
             if settleLeft < 0 then settleLeft = 0 end
-            if redis.call('HLEN', KEYS[4]) > %d then
+            -- A settling replica's clock may be stepped: it must not drop the records that let the others see that.
+            if settleLeft == 0 and redis.call('HLEN', KEYS[4]) > %d then
               local fields = redis.call('HGETALL', KEYS[4])
               for i = 1, #fields, 2 do
                 if string.sub(fields[i], 1, 5) == 'seen:' and parts(fields[i + 1]) < now - %d then

@@ -2,6 +2,7 @@ package dev.coldsendproxy.quota;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.coldsendproxy.consumer.Consumer;
 import dev.coldsendproxy.upstream.AttemptGate;
@@ -42,12 +43,15 @@ public class QuotaGates {
         // Asking again is no new cold demand: the first ask counted it.
         AttemptGate again = forConsumer(consumer, /* cold= */ false);
         boolean localWindowsOnly = !cluster.enabled();
-        return gate.beforeAttempt()
+        // Marked on the thread that was granted the unit, before a served waiter hops back to its own context.
+        AtomicReference<QuotaGovernor.PaidMark> paid = new AtomicReference<>();
+        return gate.beforeAttempt().invoke(() -> paid.set(governor.paidMark()))
                 .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
-                    Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos, again::beforeAttempt);
+                    Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos,
+                            () -> again.beforeAttempt().invoke(() -> paid.set(governor.paidMark())));
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })
-                .replaceWith(() -> new Prepaid(gate, governor, consumer, localWindowsOnly));
+                .replaceWith(() -> new Prepaid(gate, governor, consumer, paid.get(), localWindowsOnly));
     }
 
     /**
@@ -94,26 +98,28 @@ public class QuotaGates {
         private final QuotaGovernor clock;
         private final Consumer consumer;
         private final boolean localWindowsOnly;
-        private final long paidAt;
-        private final AtomicBoolean paid = new AtomicBoolean(true);
+        /** When the unit was granted, read on the granting thread, and the first-answer mark then. */
+        private final QuotaGovernor.PaidMark paid;
+        private final AtomicBoolean firstPending = new AtomicBoolean(true);
 
-        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, boolean localWindowsOnly) {
+        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, QuotaGovernor.PaidMark paid,
+                boolean localWindowsOnly) {
             this.gate = gate;
             this.clock = clock;
             this.consumer = consumer;
+            this.paid = paid;
             this.localWindowsOnly = localWindowsOnly;
-            this.paidAt = clock.now();
         }
 
         @Override
         public Uni<Void> beforeAttempt() {
-            if (!paid.getAndSet(false)) {
+            if (!firstPending.getAndSet(false)) {
                 return gate.beforeAttempt();
             }
-            if (clock.now() - paidAt <= PREPAID_GRACE) {
+            if (clock.now() - paid.at() <= PREPAID_GRACE) {
                 return Uni.createFrom().voidItem();
             }
-            return localWindowsOnly && clock.countFromNow(consumer, paidAt) ? Uni.createFrom().voidItem()
+            return localWindowsOnly && clock.countFromNow(consumer, paid) ? Uni.createFrom().voidItem()
                     : gate.beforeAttempt();
         }
 

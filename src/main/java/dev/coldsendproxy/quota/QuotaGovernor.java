@@ -196,23 +196,36 @@ public class QuotaGovernor {
         return Grant.GRANTED;
     }
 
+    /** The governor's state read at once after a grant, on the granting thread: when, and the first-answer mark. */
+    record PaidMark(long at, long firstAnswerDue) {
+    }
+
+    /** Read right after a grant, under the monitor, for {@link #countFromNow}. */
+    synchronized PaidMark paidMark() {
+        return new PaidMark(ticker.read(), firstAnswerDue);
+    }
+
     /**
-     * A unit paid for {@code consumer} just before {@code paidAt} (read right after its grant) was
+     * A unit paid for {@code consumer} just before {@code paid.at()} (read right after its grant) was
      * not sent, and its call goes out only now (it waited in the bulkhead's queue, or a fresh JVM
      * was slow to start it): counts that unit from now rather than paying another, so the send is
      * counted from when it leaves and no unit is wasted. Moves the newest unit counted at or before
-     * {@code paidAt} in each window ({@link SlidingLog#moveToNow}): that unit, or one granted
+     * {@code paid.at()} in each window ({@link SlidingLog#moveToNow}): that unit, or one granted
      * elsewhere in the instant between its grant and that reading, whose send is then counted from
-     * that much earlier. False, and nothing moved, when the send may not
-     * go now: Coldsend asked to wait or says none remain, a limit learned since is below what is
-     * counted, or a window no longer holds such a unit; the caller then pays as usual.
+     * that much earlier. False, and nothing moved, when the send may not go now: Coldsend asked to
+     * wait or says none remain, a limit learned since is below what is counted, Coldsend's first
+     * answer since start is awaited and another request is the one let out, or a window no longer
+     * holds such a unit; the caller then pays as usual.
      */
-    synchronized boolean countFromNow(Consumer consumer, long paidAt) {
+    synchronized boolean countFromNow(Consumer consumer, PaidMark paid) {
         long now = ticker.read();
+        long paidAt = paid.at();
         ConsumerWindows mine = shares.get(consumer.name());
         SharedView view = shared;
+        // While the first answer since start is awaited, only the unit that is the one let out may go.
+        boolean anotherInFlight = firstAnswerWait > 0 && now < firstAnswerDue && firstAnswerDue != paid.firstAnswerDue();
         boolean held = now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil())
-                || (upstreamRemaining == 0 && now < upstreamResetAt);
+                || (upstreamRemaining == 0 && now < upstreamResetAt) || anotherInFlight;
         if (held || mine == null || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
                 || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
                 || !mine.minute.countsOneAtOrBefore(paidAt, now) || !mine.hour.countsOneAtOrBefore(paidAt, now)) {

@@ -110,6 +110,24 @@ class QuotaGatesTest {
         assertThat(waiting.budget(CRM.name(), CRM.share()).remaining()).isEqualTo(9);
     }
 
+    @Test
+    void aLateFirstAttemptDoesNotGoOutBesideAnotherRequestInFlightBeforeTheFirstAnswer() {
+        QuotaGovernor waiting = QuotaGovernor.waitingForFirstAnswer(Configs.quota(10, 100),
+                TimeUnit.MILLISECONDS.toNanos(2100), now::get);
+        QuotaGates gates = new QuotaGates(waiting, new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
+                Configs.quota(10, 100), new InFlight(Duration.ofSeconds(2)), waiting, now::get, /* vertx= */ null), null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        // The call waits 3 s in the bulkhead's queue; its unit's time in flight ends, and another request goes out.
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> late.beforeAttempt().await().indefinitely());
+
+        assertThat(refused).as("the other request is in flight and Coldsend has not answered yet").isNotNull();
+    }
+
     private ClusterQuota disabled() {
         return new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(), Configs.quota(10, 100),
                 new InFlight(Duration.ofSeconds(2)), governor, now::get, /* vertx= */ null);

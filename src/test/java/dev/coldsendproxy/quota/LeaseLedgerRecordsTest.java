@@ -1,0 +1,112 @@
+package dev.coldsendproxy.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.coldsendproxy.cluster.RedisCommands;
+import dev.coldsendproxy.cluster.RedisKeys;
+import dev.coldsendproxy.support.RedisServer;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+
+/**
+ * The lease scripts' records of each replica in the epoch hash, in a real redis-server on a given
+ * clock: records written before the first script was recorded too, and the records a settling
+ * replica must leave for the others.
+ */
+class LeaseLedgerRecordsTest {
+
+    private RedisServer server;
+    private Vertx vertx;
+    private Redis client;
+    private ReactiveRedisDataSource redis;
+    private final RedisKeys keys = new RedisKeys("sim");
+
+    @BeforeEach
+    void startRedis() {
+        server = RedisServer.start();
+        vertx = Vertx.vertx();
+        client = Redis.createClient(vertx, server.url());
+        redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
+    }
+
+    @AfterEach
+    void stopRedis() {
+        client.close();
+        vertx.closeAndAwait();
+        server.close();
+    }
+
+    private LeaseLedger ledger(String replica, long nowMillis) {
+        return ledger(replica, () -> 5_000_000L, () -> nowMillis);
+    }
+
+    /**
+     * Records in the two-field shape ("now:mono", written before the first script was kept too)
+     * of replicas stopped long ago: once the hash has more than 64 fields, the clean-up parses them.
+     */
+    @Test
+    void theNewScriptsStillRunWhenTheHashHoldsRecordsInTheFormerTwoFieldFormat() {
+        long now = 86_400_000L * 400;
+        for (int i = 0; i < 70; i++) {
+            redis.hash(String.class).hset(keys.quotaEpoch(), "seen:old-" + i, (now - 3_600_000L) + ":" + (1_000 + i))
+                    .await().atMost(Duration.ofSeconds(5));
+        }
+
+        LeaseLedger.Status status = ledger("upgraded", now).status(List.of()).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(status.epoch()).isNotNull();
+    }
+
+    /**
+     * A new replica starts just after Redis's clock stepped 15 minutes ahead, while the hash holds
+     * more than 64 fields: its script is to trim nothing while it settles, yet its clean-up of
+     * seen records runs on the stepped clock and deletes the older replica's record, so the older
+     * one can no longer see the step.
+     */
+    @Test
+    void aSettlingReplicaDoesNotDeleteTheRecordsThatLetOlderReplicasSeeAStep() {
+        long t = 86_400_000L * 400;
+        AtomicLong redisNow = new AtomicLong(t);
+        AtomicLong oldMono = new AtomicLong(1_000_000L);
+        LeaseLedger old = ledger("old", oldMono::get, redisNow::get);
+        old.status(List.of()).await().atMost(Duration.ofSeconds(5));
+        for (int i = 0; i < 70; i++) { // other live replicas' records
+            redis.hash(String.class).hset(keys.quotaEpoch(), "seen:live-" + i, t + ":" + (2_000 + i) + ":" + (2_000 + i))
+                    .await().atMost(Duration.ofSeconds(5));
+        }
+
+        redisNow.set(t + 900_000 + 500); // NTP steps Redis 15 min ahead; half a second passes
+        ledger("new", () -> 7_000_000L, redisNow::get).status(List.of()).await().atMost(Duration.ofSeconds(5));
+        redisNow.addAndGet(500);
+        oldMono.addAndGet(1_000); // the older replica's next probe
+        old.status(List.of()).await().atMost(Duration.ofSeconds(5));
+
+        String offset = redis.hash(String.class).hget(keys.quotaEpoch(), "offset").await().atMost(Duration.ofSeconds(5));
+        assertThat(offset).as("the step the older replica must see").isNotNull();
+        assertThat(Long.parseLong(offset)).isGreaterThan(899_000L);
+    }
+
+    private LeaseLedger ledger(String replica, LongSupplier mono, LongSupplier clock) {
+        RedisCommands direct = new RedisCommands() {
+            @Override
+            public <T> Uni<T> call(Function<ReactiveRedisDataSource, Uni<T>> command) {
+                return command.apply(redis);
+            }
+        };
+        return new LeaseLedger(direct, keys, new LeaseLedger.Settings(10, 40, 2_000, 5_000, 1, 1_250), replica, mono, clock);
+    }
+}
