@@ -14,13 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.coldsendproxy.cluster.RedisCommands;
 import dev.coldsendproxy.cluster.RedisKeys;
-import dev.coldsendproxy.support.RedisServer;
+import dev.coldsendproxy.support.RedisClientOnServer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
 
 /**
  * The lease scripts' records of each replica in the epoch hash, in a real redis-server on a given
@@ -29,25 +25,19 @@ import io.vertx.mutiny.redis.client.RedisAPI;
  */
 class LeaseLedgerRecordsTest {
 
-    private RedisServer server;
-    private Vertx vertx;
-    private Redis client;
+    private RedisClientOnServer local;
     private ReactiveRedisDataSource redis;
     private final RedisKeys keys = new RedisKeys("sim");
 
     @BeforeEach
     void startRedis() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, server.url());
-        redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
+        local = RedisClientOnServer.start();
+        redis = local.redis();
     }
 
     @AfterEach
     void stopRedis() {
-        client.close();
-        vertx.closeAndAwait();
-        server.close();
+        local.close();
     }
 
     private LeaseLedger ledger(String replica, long nowMillis) {

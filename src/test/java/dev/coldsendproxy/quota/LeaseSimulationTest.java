@@ -17,13 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.coldsendproxy.cluster.RedisCommands;
 import dev.coldsendproxy.cluster.RedisKeys;
 import dev.coldsendproxy.cluster.RedisUnavailableException;
-import dev.coldsendproxy.support.RedisServer;
+import dev.coldsendproxy.support.RedisClientOnServer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
 
 /**
  * The lease protocol ({@link Leases} against the real {@link LeaseLedger} scripts in a real
@@ -47,9 +43,7 @@ class LeaseSimulationTest {
     /** How long a new replica leases nothing: the simulated probe interval (1 s) plus LeaseLedger.STEP_MILLIS. */
     private static final long SETTLE_MILLIS = 2_000;
 
-    private RedisServer server;
-    private Vertx vertx;
-    private Redis client;
+    private RedisClientOnServer local;
     private ReactiveRedisDataSource redis;
     private final AtomicLong clock = new AtomicLong(Duration.ofDays(1).toNanos());
     private final List<Long> sends = new ArrayList<>();
@@ -77,17 +71,13 @@ class LeaseSimulationTest {
 
     @BeforeEach
     void startRedis() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, server.url());
-        redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
+        local = RedisClientOnServer.start();
+        redis = local.redis();
     }
 
     @AfterEach
     void stopRedis() {
-        client.close();
-        vertx.closeAndAwait();
-        server.close();
+        local.close();
     }
 
     @ParameterizedTest(name = "seed {0}")
