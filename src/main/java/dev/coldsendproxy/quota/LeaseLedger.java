@@ -173,7 +173,10 @@ public final class LeaseLedger implements Ledger {
             end
             return out""";
 
-    /** ARGV 9..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded, {0, epoch} for another epoch. */
+    /**
+     * ARGV 9..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded,
+     * {0, epoch} for another epoch.
+     */
     private static final String IMPORT = PRELUDE + """
             if ARGV[9] ~= epoch then return {0, epoch} end
             for j = 11, #ARGV, 2 do

@@ -45,10 +45,11 @@ public class QuotaGates {
         boolean localWindowsOnly = !cluster.enabled();
         // Marked on the thread that was granted the unit, before a served waiter hops back to its own context.
         AtomicReference<QuotaGovernor.PaidMark> paid = new AtomicReference<>();
-        return gate.beforeAttempt().invoke(() -> paid.set(governor.paidMark()))
+        Runnable mark = () -> paid.set(governor.paidMark());
+        return gate.beforeAttempt().invoke(mark)
                 .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
                     Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos,
-                            () -> again.beforeAttempt().invoke(() -> paid.set(governor.paidMark())));
+                            () -> again.beforeAttempt().invoke(mark));
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })
                 .replaceWith(() -> new Prepaid(gate, governor, consumer, paid.get(), localWindowsOnly));

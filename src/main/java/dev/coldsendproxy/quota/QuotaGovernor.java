@@ -169,7 +169,7 @@ public class QuotaGovernor {
         if (upstreamRemaining == 0 && now < upstreamResetAt) {
             return Grant.refused("Coldsend reports the key's rate limit is spent", upstreamResetAt - now);
         }
-        if (firstAnswerWait > 0 && now < firstAnswerDue) {
+        if (awaitingFirstAnswer(now)) {
             return firstAnswerPending(now);
         }
         ConsumerWindows mine = share(consumer);
@@ -192,7 +192,7 @@ public class QuotaGovernor {
         if (upstreamRemaining > 0) {
             upstreamRemaining--;
         }
-        firstAnswerDue = now + firstAnswerWait;
+        letOut(now);
         return Grant.GRANTED;
     }
 
@@ -221,12 +221,10 @@ public class QuotaGovernor {
         long now = ticker.read();
         long paidAt = paid.at();
         ConsumerWindows mine = shares.get(consumer.name());
-        SharedView view = shared;
         // While the first answer since start is awaited, only the unit that is the one let out may go.
-        boolean anotherInFlight = firstAnswerWait > 0 && now < firstAnswerDue && firstAnswerDue != paid.firstAnswerDue();
-        boolean held = now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil())
-                || (upstreamRemaining == 0 && now < upstreamResetAt) || anotherInFlight;
-        if (held || mine == null || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
+        boolean anotherInFlight = awaitingFirstAnswer(now) && firstAnswerDue != paid.firstAnswerDue();
+        if (heldByColdsend(now) || anotherInFlight || mine == null
+                || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
                 || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
                 || !mine.minute.countsOneAtOrBefore(paidAt, now) || !mine.hour.countsOneAtOrBefore(paidAt, now)) {
             return false;
@@ -236,10 +234,28 @@ public class QuotaGovernor {
         mine.minute.moveToNow(paidAt, now);
         mine.hour.moveToNow(paidAt, now);
         shares.values().forEach(each -> each.view = null);
-        if (firstAnswerWait > 0) {
-            firstAnswerDue = now + firstAnswerWait;
-        }
+        letOut(now);
         return true;
+    }
+
+    /**
+     * Whether Coldsend asked the key to wait (seen here, or by any replica as last read from
+     * Redis), or said none remain until its reset.
+     */
+    private boolean heldByColdsend(long now) {
+        SharedView view = shared;
+        return now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil())
+                || (upstreamRemaining == 0 && now < upstreamResetAt);
+    }
+
+    /** Whether the one request let out since start is still in flight, and Coldsend has not said what remains. */
+    private boolean awaitingFirstAnswer(long now) {
+        return firstAnswerWait > 0 && now < firstAnswerDue;
+    }
+
+    /** A request goes out now: while Coldsend's first answer is awaited, it is the one in flight. */
+    private void letOut(long now) {
+        firstAnswerDue = now + firstAnswerWait;
     }
 
     /**
@@ -439,16 +455,13 @@ public class QuotaGovernor {
      */
     public synchronized int spareUnits() {
         long now = ticker.read();
-        if (now < holdUntil || (upstreamRemaining == 0 && now < upstreamResetAt)) {
+        if (heldByColdsend(now)) {
             return 0;
         }
         int minuteLeft = minute.remaining(now, minuteLimit());
         int hourLeft = hour.remaining(now, hourLimit());
         SharedView view = shared;
         if (view != null && view.valid(now)) {
-            if (now < view.holdUntil()) {
-                return 0;
-            }
             minuteLeft = Math.min(minuteLeft, view.minuteLeft());
             hourLeft = Math.min(hourLeft, view.hourLeft());
         }
@@ -467,7 +480,7 @@ public class QuotaGovernor {
         if (spareUnits() <= 0) {
             return Grant.refused("no spare budget", Units.MINUTE);
         }
-        if (firstAnswerWait > 0 && now < firstAnswerDue) {
+        if (awaitingFirstAnswer(now)) {
             return firstAnswerPending(now);
         }
         int minuteRoom = spareRoom(minuteLimit(), now, each -> each.minute.count(now));
@@ -477,7 +490,7 @@ public class QuotaGovernor {
         }
         minute.record(now);
         hour.record(now);
-        firstAnswerDue = now + firstAnswerWait;
+        letOut(now);
         spareSent++;
         shares.values().forEach(each -> each.view = null);
         if (upstreamRemaining > 0) {
