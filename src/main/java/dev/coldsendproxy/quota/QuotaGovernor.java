@@ -56,7 +56,13 @@ public class QuotaGovernor {
     private long holdUntil = Long.MIN_VALUE;
     private String holdReason = "";
     private boolean holdForOverload;
+    /** What Coldsend said remains, less the units granted since: what this replica may still send. */
     private long upstreamRemaining = -1;
+    /**
+     * The lowest count Coldsend itself said remains in its current window, without this replica's
+     * grants since: 0 only when Coldsend said none remain, so a unit granted before is not sent.
+     */
+    private long upstreamSaid = -1;
     private long upstreamResetAt = Long.MIN_VALUE;
     /** Coldsend's {@code X-RateLimit-Reset} (Unix seconds) that {@link #upstreamRemaining} was counted for. */
     private long upstreamResetEpoch = Long.MIN_VALUE;
@@ -223,7 +229,10 @@ public class QuotaGovernor {
         ConsumerWindows mine = shares.get(consumer.name());
         // While the first answer since start is awaited, only the unit that is the one let out may go.
         boolean anotherInFlight = awaitingFirstAnswer(now) && firstAnswerDue != paid.firstAnswerDue();
-        if (heldByColdsend(now) || anotherInFlight || mine == null
+        // The unit was counted against Coldsend's count when granted: only Coldsend's own word
+        // since that none remain stops it, not the count this grant brought to 0.
+        boolean noneLeft = upstreamSaid == 0 && now < upstreamResetAt;
+        if (askedToWait(now) || noneLeft || anotherInFlight || mine == null
                 || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
                 || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
                 || !mine.minute.countsOneAtOrBefore(paidAt, now) || !mine.hour.countsOneAtOrBefore(paidAt, now)) {
@@ -243,9 +252,13 @@ public class QuotaGovernor {
      * Redis), or said none remain until its reset.
      */
     private boolean heldByColdsend(long now) {
+        return askedToWait(now) || (upstreamRemaining == 0 && now < upstreamResetAt);
+    }
+
+    /** Whether Coldsend asked the key to wait (a 429, or a 503 with {@code Retry-After}), here or, as last read, anywhere. */
+    private boolean askedToWait(long now) {
         SharedView view = shared;
-        return now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil())
-                || (upstreamRemaining == 0 && now < upstreamResetAt);
+        return now < holdUntil || (view != null && view.valid(now) && now < view.holdUntil());
     }
 
     /** Whether the one request let out since start is still in flight, and Coldsend has not said what remains. */
@@ -407,6 +420,7 @@ public class QuotaGovernor {
             // Answers of concurrent requests come back in any order: within one window, Coldsend's
             // count only goes down, so an earlier request's answer read late never raises it.
             upstreamRemaining = sameWindow ? Math.min(upstreamRemaining, remaining) : remaining;
+            upstreamSaid = sameWindow ? Math.min(upstreamSaid, remaining) : remaining;
             upstreamResetEpoch = resetEpochSeconds != null ? resetEpochSeconds : Long.MIN_VALUE;
             declaredWithRemaining = declared;
             if (!sameWindow) {

@@ -80,6 +80,36 @@ class QuotaGatesTest {
     }
 
     @Test
+    void aLateFirstAttemptSendsTheLastUnitColdsendSaidWasLeftWhenItWasGrantedThatUnit() {
+        QuotaGates gates = new QuotaGates(governor, disabled(), null);
+        long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
+        governor.observe(200, 1L, reset, null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        late.beforeAttempt().await().indefinitely();
+
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("the unit Coldsend said was left, sent once")
+                .isEqualTo(9);
+    }
+
+    @Test
+    void aLateFirstAttemptIsNotSentWhenColdsendSaidNoneRemainSinceItsGrant() {
+        QuotaGates gates = new QuotaGates(governor, disabled(), null);
+        long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
+        governor.observe(200, 2L, reset, null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        // Another system spent the key's last unit while the call waited: Coldsend's count says so.
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        governor.observe(200, 0L, reset, null);
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> late.beforeAttempt().await().indefinitely());
+
+        assertThat(refused).as("Coldsend said none remain after the grant").isNotNull();
+    }
+
+    @Test
     void aLateFirstAttemptPaysAnewWithTheRedisTierWhoseLeaseCoversOnlyAPromptSend() {
         StubClusterQuota shared = new StubClusterQuota(governor, now::get, Grant.GRANTED, /* enabled= */ true);
         QuotaGates gates = new QuotaGates(governor, shared, null);
