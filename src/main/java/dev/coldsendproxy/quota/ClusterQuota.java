@@ -73,7 +73,7 @@ public class ClusterQuota {
         // lease's life and its in-flight time, one missed probe and one command timeout.
         long settle = leaseTtl + inFlight.longest().toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos();
         this.leases = new Leases(ledger, ticker, tier::shared, replica, perMinute, perHour,
-                redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle);
+                redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle, inFlight.longest().toNanos());
     }
 
     void start(@Observes StartupEvent event, MeterRegistry registry) {

@@ -17,6 +17,8 @@ final class LeaseGate implements AttemptGate {
     private final ClusterQuota cluster;
     private final Consumer consumer;
     private final boolean cold;
+    /** {@link Grant#leasedUntil()} of the last unit this gate was granted: how late a prepaid send may still go. */
+    private volatile long leasedUntil = Grant.NOT_LEASED;
 
     /** {@code cold}: the lead has no copy at all, so each attempt also counts as cold demand. */
     LeaseGate(QuotaGovernor governor, ClusterQuota cluster, Consumer consumer, boolean cold) {
@@ -33,8 +35,14 @@ final class LeaseGate implements AttemptGate {
                 governor.coldAsk();
             }
             Grant grant = leased.granted() ? governor.tryAcquire(consumer, cold) : leased;
+            leasedUntil = grant.granted() ? leased.leasedUntil() : Grant.NOT_LEASED;
             return QuotaGate.refusedOrVoid(grant);
         });
+    }
+
+    /** Until when the lease of the unit last granted here covers its send ({@link Grant#leasedUntil()}). */
+    long leasedUntil() {
+        return leasedUntil;
     }
 
     @Override

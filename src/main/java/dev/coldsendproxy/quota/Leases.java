@@ -27,7 +27,6 @@ import io.smallrye.mutiny.Uni;
  */
 public final class Leases {
 
-    private static final Uni<Grant> GRANTED = Uni.createFrom().item(Grant.GRANTED);
     private static final long ONE_SECOND = 1_000_000_000L;
 
     private final Ledger ledger;
@@ -35,6 +34,8 @@ public final class Leases {
     private final BooleanSupplier reachable;
     private final String replica;
     private final long leaseTtl;
+    /** How long after it may start a send may still reach Coldsend ({@link InFlight}). */
+    private final long inFlight;
     private final int leaseMax;
     private final int perMinute;
     private final int perHour;
@@ -51,14 +52,17 @@ public final class Leases {
      *        already leased and the local-only allowance are spent
      * @param replica this process's name in the shared state, new on every start
      * @param settle nanoseconds past a full window of silence before the local-only allowance opens
+     * @param inFlightNanos how long after it may start a send may still reach Coldsend: a send is
+     *        re-reported as made that much after the last instant its unit allowed it to start
      */
     Leases(Ledger ledger, Ticker ticker, BooleanSupplier reachable, String replica, int perMinute, int perHour,
-            int expectedReplicas, long leaseTtlNanos, int leaseMax, long settle) {
+            int expectedReplicas, long leaseTtlNanos, int leaseMax, long settle, long inFlightNanos) {
         this.ledger = ledger;
         this.ticker = ticker;
         this.reachable = reachable;
         this.replica = replica;
         this.leaseTtl = leaseTtlNanos;
+        this.inFlight = inFlightNanos;
         this.leaseMax = leaseMax;
         this.perMinute = perMinute;
         this.perHour = perHour;
@@ -115,8 +119,9 @@ public final class Leases {
     public Uni<Grant> acquire(LeaseLedger.ShareLimits share, int minuteLimit, int hourLimit) {
         long now = ticker.read();
         synchronized (this) {
-            if (takeLeased(share.consumer(), now)) {
-                return GRANTED;
+            Grant leased = takeLeased(share.consumer(), now);
+            if (leased != null) {
+                return Uni.createFrom().item(leased);
             }
         }
         if (!reachable.getAsBoolean()) {
@@ -220,8 +225,8 @@ public final class Leases {
         for (long unit = answer.lastUnit() - answer.granted() + 2; unit <= answer.lastUnit(); unit++) {
             lot.units.add(new Unit(epoch + ":" + unit, sentAt + leaseTtl));
         }
-        sent(sentAt, /* withoutLease= */ false);
-        return Grant.GRANTED;
+        sent(sentAt + leaseTtl, /* withoutLease= */ false);
+        return Grant.leased(sentAt + leaseTtl);
     }
 
     /** Redis does not answer: spend a leased unit if one is left, else the local-only allowance. */
@@ -298,24 +303,29 @@ public final class Leases {
         return all;
     }
 
-    private boolean takeLeased(String consumer, long now) {
+    /** A unit still leased to {@code consumer}, granted until its lease ends; null when none is left. */
+    private Grant takeLeased(String consumer, long now) {
         Lot lot = lots.get(consumer);
         if (lot == null) {
-            return false;
+            return null;
         }
         while (!lot.units.isEmpty()) {
             Unit unit = lot.units.pollFirst();
             if (now < unit.deadline()) {
-                sent(now, /* withoutLease= */ false);
-                return true;
+                sent(unit.deadline(), /* withoutLease= */ false);
+                return Grant.leased(unit.deadline());
             }
             lot.ended.add(unit);
         }
-        return false;
+        return null;
     }
 
-    private void sent(long now, boolean withoutLease) {
-        sends.record(now, withoutLease);
+    /**
+     * Records a send that starts by {@code lastStart}: it is re-reported, if ever, as reaching
+     * Coldsend as late as it may ({@code inFlight} after), so Redis never frees it before Coldsend does.
+     */
+    private void sent(long lastStart, boolean withoutLease) {
+        sends.record(lastStart + inFlight, withoutLease);
         counters.sent.incrementAndGet();
     }
 

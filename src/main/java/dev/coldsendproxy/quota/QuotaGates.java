@@ -42,17 +42,30 @@ public class QuotaGates {
         }
         // Asking again is no new cold demand: the first ask counted it.
         AttemptGate again = forConsumer(consumer, /* cold= */ false);
-        boolean localWindowsOnly = !cluster.enabled();
         // Marked on the thread that was granted the unit, before a served waiter hops back to its own context.
         AtomicReference<QuotaGovernor.PaidMark> paid = new AtomicReference<>();
-        Runnable mark = () -> paid.set(governor.paidMark());
-        return gate.beforeAttempt().invoke(mark)
+        return gate.beforeAttempt().invoke(() -> paid.set(paidMark(gate)))
                 .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
                     Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos,
-                            () -> again.beforeAttempt().invoke(mark));
+                            () -> again.beforeAttempt().invoke(() -> paid.set(paidMark(again))));
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })
-                .replaceWith(() -> new Prepaid(gate, governor, consumer, paid.get(), localWindowsOnly));
+                .replaceWith(() -> new Prepaid(gate, governor, consumer, paid.get()));
+    }
+
+    /**
+     * The mark of a unit {@code passed} was just granted. Without the Redis tier, only this
+     * replica's windows count it, and they can count it again from whenever it goes out. With the
+     * tier, Redis counts it as its lease's cover says: a send that starts by the lease's end and a
+     * grace after ({@link Grant#leasedUntil()}); a unit granted without a lease (Redis unreachable)
+     * covers a prompt send only.
+     */
+    private QuotaGovernor.PaidMark paidMark(AttemptGate passed) {
+        if (!cluster.enabled()) {
+            return governor.paidMark(Long.MAX_VALUE);
+        }
+        long leasedUntil = passed instanceof LeaseGate lease ? lease.leasedUntil() : Grant.NOT_LEASED;
+        return governor.paidMark(leasedUntil == Grant.NOT_LEASED ? Long.MIN_VALUE : leasedUntil + Prepaid.PREPAID_GRACE);
     }
 
     /**
@@ -87,9 +100,10 @@ public class QuotaGates {
      * sent much later (the call waited in the bulkhead's queue, up to its deadline), it would still
      * be counted by Coldsend when the proxy's window had let it go. So the paid unit serves as it is
      * only an attempt that starts within {@link #PREPAID_GRACE} of the grant. A later one has the
-     * unit counted again from when it goes out ({@link QuotaGovernor#countFromNow}), where only
-     * this replica's windows count it (no Redis tier); else it pays anew, and the first unit stays
-     * counted: spent, never sent, on the safe side (a leased unit's cover in Redis ends with its lease).
+     * unit counted again from when it goes out ({@link QuotaGovernor#countFromNow}) while all that
+     * counts it can: always when only this replica's windows count it (no Redis tier), and with the
+     * tier until its lease's cover in Redis ends ({@link Grant#leasedUntil()}). Else it pays anew,
+     * and the first unit stays counted: spent, never sent, on the safe side.
      */
     static final class Prepaid implements AttemptGate {
         /** How long after its grant a paid unit may still go out: well inside a send's own time to reach Coldsend. */
@@ -98,18 +112,15 @@ public class QuotaGates {
         private final AttemptGate gate;
         private final QuotaGovernor clock;
         private final Consumer consumer;
-        private final boolean localWindowsOnly;
-        /** When the unit was granted, read on the granting thread, and the first-answer mark then. */
+        /** When the unit was granted, read on the granting thread, the first-answer mark then, and how late it may go. */
         private final QuotaGovernor.PaidMark paid;
         private final AtomicBoolean firstPending = new AtomicBoolean(true);
 
-        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, QuotaGovernor.PaidMark paid,
-                boolean localWindowsOnly) {
+        Prepaid(AttemptGate gate, QuotaGovernor clock, Consumer consumer, QuotaGovernor.PaidMark paid) {
             this.gate = gate;
             this.clock = clock;
             this.consumer = consumer;
             this.paid = paid;
-            this.localWindowsOnly = localWindowsOnly;
         }
 
         @Override
@@ -120,8 +131,7 @@ public class QuotaGates {
             if (clock.now() - paid.at() <= PREPAID_GRACE) {
                 return Uni.createFrom().voidItem();
             }
-            return localWindowsOnly && clock.countFromNow(consumer, paid) ? Uni.createFrom().voidItem()
-                    : gate.beforeAttempt();
+            return clock.countFromNow(consumer, paid) ? Uni.createFrom().voidItem() : gate.beforeAttempt();
         }
 
         @Override

@@ -202,13 +202,20 @@ public class QuotaGovernor {
         return Grant.GRANTED;
     }
 
-    /** The governor's state read at once after a grant, on the granting thread: when, and the first-answer mark. */
-    record PaidMark(long at, long firstAnswerDue) {
+    /**
+     * The governor's state read at once after a grant, on the granting thread: when, the
+     * first-answer mark, and the last instant the unit may still go out late, counted from then
+     * ({@link #countFromNow}).
+     */
+    record PaidMark(long at, long firstAnswerDue, long lateUntil) {
     }
 
-    /** Read right after a grant, under the monitor, for {@link #countFromNow}. */
-    synchronized PaidMark paidMark() {
-        return new PaidMark(ticker.read(), firstAnswerDue);
+    /**
+     * Read right after a grant, under the monitor, for {@link #countFromNow}. {@code lateUntil}:
+     * the last instant a send that starts late is still counted right by all that counts it.
+     */
+    synchronized PaidMark paidMark(long lateUntil) {
+        return new PaidMark(ticker.read(), firstAnswerDue, lateUntil);
     }
 
     /**
@@ -218,7 +225,8 @@ public class QuotaGovernor {
      * counted from when it leaves and no unit is wasted. Moves the newest unit counted at or before
      * {@code paid.at()} in each window ({@link SlidingLog#moveToNow}): that unit, or one granted
      * elsewhere in the instant between its grant and that reading, whose send is then counted from
-     * that much earlier. False, and nothing moved, when the send may not go now: Coldsend asked to
+     * that much earlier. False, and nothing moved, when the send may not go now: it is past
+     * {@code paid.lateUntil()}, Coldsend asked to
      * wait or says none remain, a limit learned since is below what is counted, Coldsend's first
      * answer since start is awaited and another request is the one let out, or a window no longer
      * holds such a unit; the caller then pays as usual.
@@ -232,7 +240,7 @@ public class QuotaGovernor {
         // The unit was counted against Coldsend's count when granted: only Coldsend's own word
         // since that none remain stops it, not the count this grant brought to 0.
         boolean noneLeft = upstreamSaid == 0 && now < upstreamResetAt;
-        if (askedToWait(now) || noneLeft || anotherInFlight || mine == null
+        if (now > paid.lateUntil() || askedToWait(now) || noneLeft || anotherInFlight || mine == null
                 || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
                 || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
                 || !mine.minute.countsOneAtOrBefore(paidAt, now) || !mine.hour.countsOneAtOrBefore(paidAt, now)) {

@@ -21,10 +21,10 @@ final class SendLog {
         this.withoutLease = new boolean[capacity];
     }
 
-    /** Records a send at {@code now}; {@code withoutLease} when Redis never granted it. */
-    void record(long now, boolean withoutLease) {
+    /** Records a send that reached Coldsend by {@code arrivedBy}; {@code withoutLease} when Redis never granted it. */
+    void record(long arrivedBy, boolean withoutLease) {
         int slot = (int) (next % times.length);
-        times[slot] = now;
+        times[slot] = arrivedBy;
         this.withoutLease[slot] = withoutLease;
         next++;
         size = Math.min(size + 1, times.length);
@@ -32,7 +32,8 @@ final class SendLog {
 
     /**
      * The sends of the last hour before {@code now}, oldest first, as members named after
-     * {@code replica} with their age in ms; only those sent without a lease unless {@code all}.
+     * {@code replica} with their age in ms (below 0 for one that may still be on its way, rounded
+     * towards the later instant); only those sent without a lease unless {@code all}.
      */
     List<LeaseLedger.Sent> since(long now, String replica, boolean all) {
         List<LeaseLedger.Sent> sent = new ArrayList<>();
@@ -40,7 +41,7 @@ final class SendLog {
             int slot = (int) (number % times.length);
             long age = now - times[slot];
             if (age < Units.HOUR && (all || withoutLease[slot])) {
-                sent.add(new LeaseLedger.Sent("s:" + replica + ":" + number, age / 1_000_000L));
+                sent.add(new LeaseLedger.Sent("s:" + replica + ":" + number, Math.floorDiv(age, 1_000_000L)));
             }
         }
         return sent;

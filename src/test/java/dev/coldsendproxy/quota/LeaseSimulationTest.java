@@ -336,7 +336,8 @@ class LeaseSimulationTest {
                     new LeaseLedger.Settings(PER_MINUTE, PER_HOUR, LEASE_TTL / 1_000_000, 5_000, REPLICAS,
                     SETTLE_MILLIS), name,
                     () -> clock.get() / 1_000_000, () -> (clock.get() + redisClockStep) / 1_000_000);
-            leases = new Leases(ledger, clock::get, () -> shared, name, PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4, SETTLE);
+            leases = new Leases(ledger, clock::get, () -> shared, name, PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4, SETTLE,
+                    /* inFlightNanos= */ 0);
         }
 
         /** The ping that returns a replica to shared mode, then the quota's own probe. */

@@ -25,13 +25,15 @@ class LeasesTest {
     private static final long LEASE_TTL = 2 * SECOND;
     private static final long SETTLE = 4 * SECOND;
     private static final long COVER_MILLIS = 4_000;
+    /** The in-flight time of the cover above: LEASE_TTL + IN_FLIGHT = COVER_MILLIS. */
+    private static final long IN_FLIGHT = 2 * SECOND;
     private static final LeaseLedger.ShareLimits WHOLE = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
 
     private final AtomicLong now = new AtomicLong(Duration.ofDays(1).toNanos());
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private final InMemoryLedger ledger = new InMemoryLedger(() -> now.get() / 1_000_000, COVER_MILLIS, 5_000, 1);
     private final Leases leases = new Leases(ledger, now::get, reachable::get, "replica-a", PER_MINUTE, PER_HOUR, REPLICAS,
-            LEASE_TTL, 4, SETTLE);
+            LEASE_TTL, 4, SETTLE, IN_FLIGHT);
 
     @Test
     void reReportsItsSendsBeforeItsFirstLeaseThenLeasesOneUnitPerAttempt() {
@@ -44,6 +46,33 @@ class LeasesTest {
         assertThat(leases.counters().leased()).isEqualTo(2);
         assertThat(leases.counters().sent()).isEqualTo(2);
         assertThat(ledger.minuteCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aLeasedGrantSaysUntilWhenItsLeaseCoversASendAndAGrantWithoutRedisCoversAPromptOne() {
+        long leasedAt = now.get();
+        Grant leased = acquire(WHOLE);
+        reachable.set(false);
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        Grant withoutRedis = acquire(WHOLE);
+
+        assertThat(leased.leasedUntil()).as("its lease's end").isEqualTo(leasedAt + LEASE_TTL);
+        assertThat(withoutRedis.granted()).isTrue();
+        assertThat(withoutRedis.leasedUntil()).isEqualTo(Grant.NOT_LEASED);
+    }
+
+    @Test
+    void reReportsALeasedSendAsReachingColdsendAsLateAsItsLeaseLetsIt() {
+        long leasedAt = now.get();
+        acquire(WHOLE);
+        advance(SECOND);
+
+        ledger.forget();
+        acquire(WHOLE);
+
+        // It may start until the lease ends and take its in-flight time to arrive: 3 s from now.
+        assertThat(ledger.imported).extracting(LeaseLedger.Sent::ageMillis)
+                .containsExactly((now.get() - leasedAt - LEASE_TTL - IN_FLIGHT) / 1_000_000);
     }
 
     @Test
@@ -142,7 +171,7 @@ class LeasesTest {
     void reReportsEverySendOfTheLastHourIntoANewEpochAndDropsUnitsOfTheLostOne() {
         InMemoryLedger strict = new InMemoryLedger(() -> now.get() / 1_000_000, COVER_MILLIS, 5_000, REPLICAS);
         Leases replica = new Leases(strict, now::get, reachable::get, "replica-a", PER_MINUTE, PER_HOUR, REPLICAS,
-                LEASE_TTL, 4, SETTLE);
+                LEASE_TTL, 4, SETTLE, IN_FLIGHT);
         strict.status(List.of()).await().indefinitely();
         strict.importers.add("replica-b");
         strict.importers.add("replica-c");
@@ -248,7 +277,7 @@ class LeasesTest {
         acquire(WHOLE);
         DelayedLedger delayed = new DelayedLedger(ledger);
         Leases replica = new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS,
-                LEASE_TTL, 4, SETTLE);
+                LEASE_TTL, 4, SETTLE, IN_FLIGHT);
         replica.acquire(WHOLE).await().indefinitely(); // this replica knows the epoch
         delayed.holdNext = true;
         java.util.concurrent.CompletableFuture<Grant> late = replica.acquire(WHOLE).subscribeAsCompletionStage();

@@ -110,12 +110,39 @@ class QuotaGatesTest {
     }
 
     @Test
-    void aLateFirstAttemptPaysAnewWithTheRedisTierWhoseLeaseCoversOnlyAPromptSend() {
-        StubClusterQuota shared = new StubClusterQuota(governor, now::get, Grant.GRANTED, /* enabled= */ true);
-        QuotaGates gates = new QuotaGates(governor, shared, null);
+    void aLateFirstAttemptWithTheRedisTierGoesOnItsLeasedUnitWhileItsLeaseCoversTheSend() {
+        Grant leased = Grant.leased(now.get() + TimeUnit.SECONDS.toNanos(2));
+        QuotaGates gates = new QuotaGates(governor, new StubClusterQuota(governor, now::get, leased, true), null);
         AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
 
-        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        // A cold JVM's first call: it starts 300 ms after its grant, well before its lease ends.
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
+        late.beforeAttempt().await().indefinitely();
+
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("its leased unit, no second lease")
+                .isEqualTo(9);
+    }
+
+    @Test
+    void aLateFirstAttemptWithTheRedisTierPaysAnewOnceItsLeaseNoLongerCoversTheSend() {
+        Grant leased = Grant.leased(now.get() + TimeUnit.SECONDS.toNanos(2));
+        QuotaGates gates = new QuotaGates(governor, new StubClusterQuota(governor, now::get, leased, true), null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        // The lease ended 100 ms ago, and its grace with it: Redis no longer covers a send that starts now.
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(2101));
+        late.beforeAttempt().await().indefinitely();
+
+        assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("a second lease, a second unit").isEqualTo(8);
+    }
+
+    @Test
+    void aLateFirstAttemptWithTheRedisTierPaysAnewForAUnitNoLeaseStoodBehind() {
+        // Redis did not answer, and the unit came from the local-only allowance: counted from its grant.
+        QuotaGates gates = new QuotaGates(governor, new StubClusterQuota(governor, now::get, Grant.GRANTED, true), null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
         late.beforeAttempt().await().indefinitely();
 
         assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("a second lease, a second unit").isEqualTo(8);
