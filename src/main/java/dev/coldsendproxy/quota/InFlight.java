@@ -29,7 +29,7 @@ public class InFlight {
     }
 
     /** How long after its grant a request may still reach Coldsend. */
-    Duration longest() {
+    public Duration longest() {
         return longest;
     }
 }

@@ -93,7 +93,7 @@ public class QuotaGovernor {
     @Inject
     QuotaGovernor(QuotaConfig config, SharingConfig sharing, ConsumerRegistry consumers, RedisTierConfig redis,
             InFlight inFlight, Ticker ticker) {
-        this(config, sharing.holdback(), consumers.consumers(), ticker);
+        this(config, sharing.holdback(), consumers.consumers(), inFlight.longest().toNanos(), ticker);
         if (sharing.oneUntilFirstAnswer() && !redis.enabled()) {
             this.firstAnswerWait = inFlight.longest().toNanos();
         }
@@ -114,11 +114,18 @@ public class QuotaGovernor {
         this(config, 0.1, List.of(), ticker);
     }
 
+    /** As below, for sends that reach Coldsend the instant they are granted (tests). */
+    QuotaGovernor(QuotaConfig config, double holdback, List<Consumer> consumers, Ticker ticker) {
+        this(config, holdback, consumers, 0, ticker);
+    }
+
     /**
      * {@code consumers}: every configured consumer, so that the holdbacks of those that never
-     * asked yet are kept from the start.
+     * asked yet are kept from the start. {@code inFlightNanos}: how long after its grant a send
+     * may still reach Coldsend ({@link InFlight}), which counts it from then: the key's windows
+     * count each unit that much longer than a window, so they never free it before Coldsend does.
      */
-    QuotaGovernor(QuotaConfig config, double holdback, List<Consumer> consumers, Ticker ticker) {
+    QuotaGovernor(QuotaConfig config, double holdback, List<Consumer> consumers, long inFlightNanos, Ticker ticker) {
         this.ticker = ticker;
         this.perMinute = atLeastOne("coldsend.quota.per-minute", config.perMinute());
         this.perHour = atLeastOne("coldsend.quota.per-hour", config.perHour());
@@ -127,8 +134,8 @@ public class QuotaGovernor {
                     "coldsend.quota.low-budget-ratio must be between 0 and 1 but was " + config.lowBudgetRatio());
         }
         this.lowBudgetRatio = config.lowBudgetRatio();
-        this.minute = new SlidingLog(perMinute, MINUTE);
-        this.hour = new SlidingLog(perHour, HOUR);
+        this.minute = new SlidingLog(perMinute, MINUTE + inFlightNanos);
+        this.hour = new SlidingLog(perHour, HOUR + inFlightNanos);
         this.coldMinute = new SlidingLog(perMinute, MINUTE);
         this.coldHour = new SlidingLog(perHour, HOUR);
         if (!(holdback >= 0 && holdback <= 1)) {

@@ -99,8 +99,9 @@ class MetricNamesTest extends ProxyTestBase {
         upstreamAnswersEveryLead(lead(leadBody(uuid())));
         await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Prefer", "wait=0")
                 .get(leadPath(campaign, uuid())).statusCode() == 429);
-        // The first unit leaves the window 60 s after it was spent, 31 s ago: a cold ask waits for it.
-        ticker.advance(Duration.ofSeconds(27));
+        // The first unit leaves the window a minute and its time in flight after it was spent, 31 s
+        // ago: a cold ask waits for it.
+        ticker.advance(Duration.ofSeconds(27).plus(inFlight()));
         CompletableFuture<HttpResponse<byte[]>> waiting = ConcurrentGets.send(proxy.resolve(leadPath(campaign, uuid())),
                 "Prefer", "wait=5");
         await().atMost(Duration.ofSeconds(20)).until(() -> waits.waiting() == 1);

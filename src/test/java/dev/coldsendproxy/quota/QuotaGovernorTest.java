@@ -55,6 +55,26 @@ class QuotaGovernorTest {
     }
 
     @Test
+    void countsAUnitUntilItsSendSurelyReachedColdsendAndAWindowAfter() {
+        long inFlight = Duration.ofMillis(2100).toNanos();
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 1000), 0.1, List.of(), inFlight, now::get);
+        for (int i = 0; i < 10; i++) {
+            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
+        }
+
+        // A send granted now may reach Coldsend up to 2.1 s later (a new TLS connection, say), and
+        // Coldsend counts it from then: a minute after the grant it may still be in Coldsend's window.
+        advance(Duration.ofSeconds(61));
+        Grant aMinuteAfter = governor.tryAcquire("a", 1.0);
+        advance(Duration.ofMillis(1100));
+        Grant whenSurelyOut = governor.tryAcquire("a", 1.0);
+
+        assertThat(aMinuteAfter.granted()).isFalse();
+        assertThat(aMinuteAfter.retryAfterSeconds()).isEqualTo(2);
+        assertThat(whenSurelyOut.granted()).isTrue();
+    }
+
+    @Test
     void grantsAtMostTheLimitInAnyHour() {
         QuotaGovernor governor = governor(100, 150);
         int granted = 0;

@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 
+import dev.coldsendproxy.quota.InFlight;
 import io.restassured.RestAssured;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
@@ -42,12 +43,23 @@ public abstract class ProxyTestBase {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    @Inject
+    InFlight inFlight;
+
     @BeforeEach
     void startFromACleanSlate() {
         coldsend.resetAll();
         breakers.resetAll();
         ticker.advance(Duration.ofHours(2));
         InFlightCounter.resetPeak();
+    }
+
+    /**
+     * How long past its window the key's budget counts a unit: the time its send may take to reach
+     * Coldsend after the grant (the attempt timeout the tests run with, and a grace).
+     */
+    protected Duration inFlight() {
+        return inFlight.longest();
     }
 
     /** A fresh random UUID, so no two tests ever share a lead. */
