@@ -59,10 +59,11 @@ public class QuotaGovernor {
     /** What Coldsend said remains, less the units granted since: what this replica may still send. */
     private long upstreamRemaining = -1;
     /**
-     * The lowest count Coldsend itself said remains in its current window, without this replica's
-     * grants since: 0 only when Coldsend said none remain, so a unit granted before is not sent.
+     * Coldsend's remaining counts read so far. A unit granted, then not sent at once, is in no count
+     * read since its grant, and its own decrement of {@link #upstreamRemaining} may be lost in the
+     * lower count Coldsend said since ({@link #countFromNow}).
      */
-    private long upstreamSaid = -1;
+    private long countsRead;
     private long upstreamResetAt = Long.MIN_VALUE;
     /** Coldsend's {@code X-RateLimit-Reset} (Unix seconds) that {@link #upstreamRemaining} was counted for. */
     private long upstreamResetEpoch = Long.MIN_VALUE;
@@ -214,7 +215,7 @@ public class QuotaGovernor {
      * first-answer mark, and the last instant the unit may still go out late, counted from then
      * ({@link #countFromNow}).
      */
-    record PaidMark(long at, long firstAnswerDue, long lateUntil) {
+    record PaidMark(long at, long firstAnswerDue, long lateUntil, long countsRead) {
     }
 
     /**
@@ -222,7 +223,7 @@ public class QuotaGovernor {
      * the last instant a send that starts late is still counted right by all that counts it.
      */
     synchronized PaidMark paidMark(long lateUntil) {
-        return new PaidMark(ticker.read(), firstAnswerDue, lateUntil);
+        return new PaidMark(ticker.read(), firstAnswerDue, lateUntil, countsRead);
     }
 
     /**
@@ -244,9 +245,11 @@ public class QuotaGovernor {
         ConsumerWindows mine = shares.get(consumer.name());
         // While the first answer since start is awaited, only the unit that is the one let out may go.
         boolean anotherInFlight = awaitingFirstAnswer(now) && firstAnswerDue != paid.firstAnswerDue();
-        // The unit was counted against Coldsend's count when granted: only Coldsend's own word
-        // since that none remain stops it, not the count this grant brought to 0.
-        boolean noneLeft = upstreamSaid == 0 && now < upstreamResetAt;
+        // With no count read since its grant, the unit's decrement of Coldsend's count still stands
+        // (a 0 may be its own). A count read since does not hold the unsent unit: it then needs a
+        // unit of that count, like any new send (at worst one unit counted twice, the safe side).
+        boolean countReadSince = countsRead != paid.countsRead();
+        boolean noneLeft = countReadSince && upstreamRemaining == 0 && now < upstreamResetAt;
         if (now > paid.lateUntil() || askedToWait(now) || noneLeft || anotherInFlight || mine == null
                 || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
                 || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
@@ -258,6 +261,9 @@ public class QuotaGovernor {
         mine.minute.moveToNow(paidAt, now);
         mine.hour.moveToNow(paidAt, now);
         shares.values().forEach(each -> each.view = null);
+        if (countReadSince && upstreamRemaining > 0) {
+            upstreamRemaining--;
+        }
         letOut(now);
         return true;
     }
@@ -435,7 +441,7 @@ public class QuotaGovernor {
             // Answers of concurrent requests come back in any order: within one window, Coldsend's
             // count only goes down, so an earlier request's answer read late never raises it.
             upstreamRemaining = sameWindow ? Math.min(upstreamRemaining, remaining) : remaining;
-            upstreamSaid = sameWindow ? Math.min(upstreamSaid, remaining) : remaining;
+            countsRead++;
             upstreamResetEpoch = resetEpochSeconds != null ? resetEpochSeconds : Long.MIN_VALUE;
             declaredWithRemaining = declared;
             if (!sameWindow) {

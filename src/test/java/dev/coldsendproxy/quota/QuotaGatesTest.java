@@ -94,6 +94,25 @@ class QuotaGatesTest {
     }
 
     @Test
+    void aLateFirstAttemptNeedsAUnitOfTheCountColdsendSaidSinceItsGrant() {
+        QuotaGates gates = new QuotaGates(governor, disabled(), null);
+        long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
+        governor.observe(200, 3L, reset, null);
+        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
+        // Another system spent one unit meanwhile: the answer says 1 remains, a count without the unsent unit.
+        governor.observe(200, 1L, reset, null);
+        gates.forConsumer(CRM).beforeAttempt().await().indefinitely(); // takes that last unit
+        now.addAndGet(TimeUnit.SECONDS.toNanos(2));
+        AttemptRefusedException refused = catchThrowableOfType(AttemptRefusedException.class,
+                () -> late.beforeAttempt().await().indefinitely());
+
+        assertThat(refused).as("it would be the second request on Coldsend's last unit").isNotNull();
+    }
+
+    @Test
     void aLateFirstAttemptIsNotSentWhenColdsendSaidNoneRemainSinceItsGrant() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
         long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
