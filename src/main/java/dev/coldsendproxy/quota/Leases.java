@@ -254,6 +254,9 @@ public final class Leases {
                     lot.units.clear();
                     lot.ended.clear();
                 });
+                // Left at once, not when the import is answered: a lost epoch's lease answered in
+                // between is refused (Leases.granted), never sent beside a snapshot that lacks it.
+                epoch = "";
             }
             toReport = sends.since(sentAt, replica, /* all= */ newEpoch);
         }

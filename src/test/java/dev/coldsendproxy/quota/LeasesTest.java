@@ -76,6 +76,24 @@ class LeasesTest {
     }
 
     @Test
+    void aUnitFromTheLotIsGrantedUntilItsLeaseEndsAndReReportedAsArrivingByThenAndItsTimeInFlight() {
+        long leasedAt = now.get();
+        concurrent(2); // the second ask leases two units: one for it, one for the lot
+        advance(SECOND);
+        Grant fromLot = acquire(WHOLE);
+
+        advance(SECOND / 2);
+        ledger.forget();
+        ledger.imported.clear();
+        acquire(WHOLE);
+
+        assertThat(ledger.calls).as("the third ask took no lease").containsSubsequence("lease billing 1", "lease billing 2");
+        assertThat(fromLot.leasedUntil()).as("the lot unit's lease end").isEqualTo(leasedAt + LEASE_TTL);
+        long arrivedBy = (now.get() - leasedAt - LEASE_TTL - IN_FLIGHT) / 1_000_000;
+        assertThat(ledger.imported).extracting(LeaseLedger.Sent::ageMillis).containsExactly(arrivedBy, arrivedBy, arrivedBy);
+    }
+
+    @Test
     void refusesWithTheWaitOfTheFullWindowAndSaysWhoseWindowItIs() {
         LeaseLedger.ShareLimits small = new LeaseLedger.ShareLimits("crm", 3, 30);
         for (int i = 0; i < 3; i++) {
@@ -293,11 +311,37 @@ class LeasesTest {
         assertThat(replica.counters().sent()).isEqualTo(2);
     }
 
-    /** Passes every call on, but can keep one lease's answer (given at once by the ledger) until released. */
+    @Test
+    void aLostEpochsLeaseAnsweredWhileTheReReportIsOnItsWayIsNotSpent() {
+        DelayedLedger delayed = new DelayedLedger(ledger);
+        Leases replica = new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS,
+                LEASE_TTL, 4, SETTLE, IN_FLIGHT);
+        replica.acquire(WHOLE).await().indefinitely(); // this replica knows the epoch
+        delayed.holdNext = true;
+        java.util.concurrent.CompletableFuture<Grant> late = replica.acquire(WHOLE).subscribeAsCompletionStage();
+
+        // Redis restarts empty; the probe re-reports the sends, and the lost epoch's answer arrives meanwhile.
+        ledger.forget();
+        delayed.holdImport = true;
+        java.util.concurrent.CompletableFuture<LeaseLedger.Status> probe = replica.refresh(List.of(WHOLE))
+                .subscribeAsCompletionStage();
+        delayed.release();
+        delayed.releaseImport();
+        probe.join();
+
+        assertThat(late.join().granted()).as("granted by the lost epoch, in no snapshot of the re-report").isFalse();
+    }
+
+    /**
+     * Passes every call on, but can keep one lease's answer and one import's (each given at once by
+     * the ledger) until released.
+     */
     private static final class DelayedLedger implements Ledger {
         private final Ledger ledger;
         private final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<Void> importReleased = new java.util.concurrent.CompletableFuture<>();
         boolean holdNext;
+        boolean holdImport;
 
         DelayedLedger(Ledger ledger) {
             this.ledger = ledger;
@@ -305,6 +349,10 @@ class LeasesTest {
 
         void release() {
             released.complete(null);
+        }
+
+        void releaseImport() {
+            importReleased.complete(null);
         }
 
         @Override
@@ -320,7 +368,12 @@ class LeasesTest {
 
         @Override
         public Uni<String> importSends(String epoch, String replica, List<LeaseLedger.Sent> sends) {
-            return ledger.importSends(epoch, replica, sends);
+            if (!holdImport) {
+                return ledger.importSends(epoch, replica, sends);
+            }
+            holdImport = false;
+            String recorded = ledger.importSends(epoch, replica, sends).await().indefinitely();
+            return Uni.createFrom().completionStage(importReleased).replaceWith(recorded);
         }
 
         @Override
