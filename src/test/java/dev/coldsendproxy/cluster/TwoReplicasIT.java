@@ -117,13 +117,14 @@ class TwoReplicasIT {
             answers.add(ConcurrentGets.get((i % 2 == 0 ? a : b).uri(leadPath())));
         }
 
-        // Every unit of the minute was leased, and none more; each was sent. A cold JVM's first call
-        // starts a few hundred ms after its unit, still within the unit's lease: it pays no second one.
+        // Every unit of the minute was leased, and none more. A cold JVM's first call starts a few
+        // hundred ms after its unit, within the unit's lease (QuotaGatesTest): it pays no second one.
+        // On a starved machine a first call may start after its lease's end and pay again: one per replica.
         long served = answers.stream().filter(answer -> answer.statusCode() == 200).count();
         long sent = coldsend.countRequestsMatching(RequestPatternBuilder.allRequests().build()).getCount();
         assertThat(unitsKept(a) + unitsKept(b)).isEqualTo(10);
-        assertThat(served).isEqualTo(sent).isEqualTo(10);
-        assertThat(answers.stream().filter(answer -> answer.statusCode() == 429)).hasSize(20)
+        assertThat(served).isEqualTo(sent).isBetween(8L, 10L);
+        assertThat(answers.stream().filter(answer -> answer.statusCode() == 429)).hasSize(30 - (int) served)
                 .allSatisfy(refused -> assertThat(refused.headers().firstValue("Retry-After")).isPresent());
     }
 
