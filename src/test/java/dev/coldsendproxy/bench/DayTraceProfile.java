@@ -24,6 +24,11 @@ public abstract class DayTraceProfile implements QuarkusTestProfile {
         Map<String, String> config = new HashMap<>();
         config.put("coldsend.quota.per-minute", "100");
         config.put("coldsend.quota.per-hour", "1000");
+        // The shipped upstream timeouts, not the test profile's longer ones (they set how long a
+        // unit counts as in flight, and so how long past a window the key's windows count it).
+        config.put("coldsend.http.attempt-timeout", "2s");
+        config.put("coldsend.http.idle-timeout", "2s");
+        config.put("coldsend.http.deadline", "5s");
         config.put("proxy.auth.mode", "keys");
         config.put("quarkus.log.console.json.enabled", "true");
         // The replay runs the spare-budget refresh's rounds itself, once a second of its own clock.
