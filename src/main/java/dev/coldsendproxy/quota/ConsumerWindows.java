@@ -30,13 +30,17 @@ final class ConsumerWindows {
     volatile long sent;
     volatile long borrowed;
 
-    ConsumerWindows(Consumer consumer, int perMinute, int perHour) {
+    /**
+     * {@code inFlightNanos}: how long past a window the key's windows count a unit; a consumer's
+     * count it as long, so the key's count stays the sum of the consumers' and spare refreshes'.
+     */
+    ConsumerWindows(Consumer consumer, int perMinute, int perHour, long inFlightNanos) {
         this.name = consumer.name();
         this.share = consumer.share();
         this.priority = consumer.priority();
         // Sized for the whole key: with lending, one consumer may spend every unit of a window.
-        this.minute = new SlidingLog(perMinute, Units.MINUTE);
-        this.hour = new SlidingLog(perHour, Units.HOUR);
+        this.minute = new SlidingLog(perMinute, Units.MINUTE + inFlightNanos);
+        this.hour = new SlidingLog(perHour, Units.HOUR + inFlightNanos);
     }
 
     SlidingLog log(boolean hourWindow) {

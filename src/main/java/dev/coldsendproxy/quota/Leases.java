@@ -66,7 +66,7 @@ public final class Leases {
         this.leaseMax = leaseMax;
         this.perMinute = perMinute;
         this.perHour = perHour;
-        this.localOnly = new LocalOnlyAllowance(perMinute, perHour, expectedReplicas, settle);
+        this.localOnly = new LocalOnlyAllowance(perMinute, perHour, expectedReplicas, settle, inFlightNanos);
         this.sends = new SendLog(perHour);
         this.lastContact = ticker.read();
     }

@@ -22,8 +22,13 @@ final class LocalOnlyAllowance {
      *        leased unit may still go out after the last answer from Redis
      */
     LocalOnlyAllowance(int perMinute, int perHour, int expectedReplicas, long settle) {
-        this.minute = new SlidingLog(Math.max(1, perMinute / expectedReplicas), Units.MINUTE);
-        this.hour = new SlidingLog(Math.max(1, perHour / expectedReplicas), Units.HOUR);
+        this(perMinute, perHour, expectedReplicas, settle, 0);
+    }
+
+    /** {@code inFlight}: how long after its grant a send may still reach Coldsend, which counts it from then. */
+    LocalOnlyAllowance(int perMinute, int perHour, int expectedReplicas, long settle, long inFlight) {
+        this.minute = new SlidingLog(Math.max(1, perMinute / expectedReplicas), Units.MINUTE + inFlight);
+        this.hour = new SlidingLog(Math.max(1, perHour / expectedReplicas), Units.HOUR + inFlight);
         this.settle = settle;
     }
 

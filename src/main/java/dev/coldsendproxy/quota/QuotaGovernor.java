@@ -47,10 +47,12 @@ public class QuotaGovernor {
     private final SlidingLog coldMinute;
     private final SlidingLog coldHour;
     private final double holdback;
+    /** How long past a window the key's windows, and every consumer's, count a unit ({@link InFlight}). */
+    private final long inFlightNanos;
     private final ConcurrentHashMap<String, ConsumerWindows> shares = new ConcurrentHashMap<>();
     /** The asker of spare-budget refreshes: background priority, no guarantee of its own. */
     private static final ConsumerWindows SPARE = new ConsumerWindows(
-            new Consumer("spare-refresh", 0, Consumer.NO_MAX_STALE, dev.coldsendproxy.consumer.Priority.BACKGROUND), 1, 1);
+            new Consumer("spare-refresh", 0, Consumer.NO_MAX_STALE, dev.coldsendproxy.consumer.Priority.BACKGROUND), 1, 1, 0);
     private volatile long spareSent;
 
     private long holdUntil = Long.MIN_VALUE;
@@ -143,6 +145,7 @@ public class QuotaGovernor {
             throw new ConfigurationException("proxy.quota.holdback must be between 0 and 1 but was " + holdback);
         }
         this.holdback = holdback;
+        this.inFlightNanos = inFlightNanos;
         consumers.forEach(this::share);
     }
 
@@ -639,7 +642,7 @@ public class QuotaGovernor {
     private ConsumerWindows share(Consumer consumer) {
         ConsumerWindows existing = shares.get(consumer.name());
         return existing != null ? existing
-                : shares.computeIfAbsent(consumer.name(), name -> new ConsumerWindows(consumer, perMinute, perHour));
+                : shares.computeIfAbsent(consumer.name(), name -> new ConsumerWindows(consumer, perMinute, perHour, inFlightNanos));
     }
 
     /**

@@ -94,6 +94,23 @@ class LeasesTest {
     }
 
     @Test
+    void theLocalOnlyAllowanceCountsASendUntilItSurelyReachedColdsendAndAMinuteAfter() {
+        reachable.set(false);
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        for (int i = 0; i < PER_MINUTE / REPLICAS; i++) {
+            assertThat(acquire(WHOLE).granted()).as("unit %d of this replica's third", i).isTrue();
+        }
+
+        advance(61 * SECOND); // the sends may have reached Coldsend only 59 s ago
+        Grant aMinuteAfter = acquire(WHOLE);
+        advance(IN_FLIGHT);
+        Grant whenSurelyOut = acquire(WHOLE);
+
+        assertThat(aMinuteAfter.granted()).isFalse();
+        assertThat(whenSurelyOut.granted()).isTrue();
+    }
+
+    @Test
     void refusesWithTheWaitOfTheFullWindowAndSaysWhoseWindowItIs() {
         LeaseLedger.ShareLimits small = new LeaseLedger.ShareLimits("crm", 3, 30);
         for (int i = 0; i < 3; i++) {

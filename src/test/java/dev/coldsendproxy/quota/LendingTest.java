@@ -29,6 +29,28 @@ class LendingTest {
     private final Consumer b = new Consumer("b", 0.5);
 
     @Test
+    void theHeadersPromiseNoUnitTheGovernorRefusesWhileTheUnitsAreCountedPastTheirWindow() {
+        long second = Duration.ofSeconds(1).toNanos();
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 1000), 0.2, List.of(a, b),
+                Duration.ofMillis(2100).toNanos(), now::get);
+        assertThat(governor.tryAcquire(b, false).granted()).as("b spends its holdback").isTrue();
+        now.addAndGet(second);
+        for (int i = 0; i < 8; i++) {
+            assertThat(governor.tryAcquire(a, false).granted()).as("a borrows").isTrue();
+        }
+        now.addAndGet(29 * second);
+        assertThat(governor.budget("a", 0.5).remaining()).isEqualTo(1);
+
+        // A minute and a second after b's send: the key still counts it, as in flight.
+        now.addAndGet(31 * second);
+        Budget headers = governor.budget("a", 0.5);
+        Grant ask = governor.tryAcquire(a, false);
+
+        assertThat(headers.remaining() > 0).as("RateLimit-Remaining %d, then the ask: %s", headers.remaining(), ask)
+                .isEqualTo(ask.granted());
+    }
+
+    @Test
     void spendsTheWholeMinuteLessTheIdleConsumersHoldback() {
         QuotaGovernor governor = governor(100, 1000, 0.1, a, b);
 

@@ -75,6 +75,41 @@ class QuotaGovernorTest {
     }
 
     @Test
+    void countsAUnitInTheHourUntilItsSendSurelyReachedColdsendAndAnHourAfter() {
+        long inFlight = Duration.ofMillis(2100).toNanos();
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(1000, 10), 0.1, List.of(), inFlight, now::get);
+        for (int i = 0; i < 10; i++) {
+            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
+        }
+
+        advance(Duration.ofHours(1).plusSeconds(1));
+        Grant anHourAfter = governor.tryAcquire("a", 1.0);
+        advance(Duration.ofMillis(1100));
+        Grant whenSurelyOut = governor.tryAcquire("a", 1.0);
+
+        assertThat(anHourAfter.granted()).isFalse();
+        assertThat(whenSurelyOut.granted()).isTrue();
+    }
+
+    @Test
+    void aConsumerThatWaitsTheResetItWasToldFindsAUnitFreed() {
+        long inFlight = Duration.ofMillis(2100).toNanos();
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 1000), 0.1, List.of(), inFlight, now::get);
+        for (int i = 0; i < 3; i++) {
+            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
+        }
+        Budget before = governor.budget("a", 1.0);
+        long reset = governor.resetSeconds(before);
+
+        advance(Duration.ofSeconds(reset));
+        Budget atReset = governor.budget("a", 1.0);
+
+        assertThat(before.remaining()).isEqualTo(7);
+        assertThat(reset).as("a minute and the units' time in flight, rounded up").isEqualTo(63);
+        assertThat(atReset.remaining()).isEqualTo(10);
+    }
+
+    @Test
     void grantsAtMostTheLimitInAnyHour() {
         QuotaGovernor governor = governor(100, 150);
         int granted = 0;
