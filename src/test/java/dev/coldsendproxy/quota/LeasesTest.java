@@ -311,11 +311,8 @@ class LeasesTest {
     void aUnitGrantedInAnEpochRedisLostWhileTheAnswerWasOnItsWayIsNotSpent() {
         acquire(WHOLE);
         DelayedLedger delayed = new DelayedLedger(ledger);
-        Leases replica = new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS,
-                LEASE_TTL, 4, SETTLE, IN_FLIGHT);
-        replica.acquire(WHOLE).await().indefinitely(); // this replica knows the epoch
-        delayed.holdNext = true;
-        java.util.concurrent.CompletableFuture<Grant> late = replica.acquire(WHOLE).subscribeAsCompletionStage();
+        Leases replica = replicaOf(delayed);
+        java.util.concurrent.CompletableFuture<Grant> late = leaseAnsweredLate(replica, delayed);
 
         // Redis restarts empty; the replica's next ask re-reports its sends into the new epoch.
         ledger.forget();
@@ -331,11 +328,8 @@ class LeasesTest {
     @Test
     void aLostEpochsLeaseAnsweredWhileTheReReportIsOnItsWayIsNotSpent() {
         DelayedLedger delayed = new DelayedLedger(ledger);
-        Leases replica = new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS,
-                LEASE_TTL, 4, SETTLE, IN_FLIGHT);
-        replica.acquire(WHOLE).await().indefinitely(); // this replica knows the epoch
-        delayed.holdNext = true;
-        java.util.concurrent.CompletableFuture<Grant> late = replica.acquire(WHOLE).subscribeAsCompletionStage();
+        Leases replica = replicaOf(delayed);
+        java.util.concurrent.CompletableFuture<Grant> late = leaseAnsweredLate(replica, delayed);
 
         // Redis restarts empty; the probe re-reports the sends, and the lost epoch's answer arrives meanwhile.
         ledger.forget();
@@ -347,6 +341,19 @@ class LeasesTest {
         probe.join();
 
         assertThat(late.join().granted()).as("granted by the lost epoch, in no snapshot of the re-report").isFalse();
+    }
+
+    /** A second replica, "replica-b", that reaches Redis through {@code delayed}. */
+    private Leases replicaOf(DelayedLedger delayed) {
+        return new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4,
+                SETTLE, IN_FLIGHT);
+    }
+
+    /** {@code replica} learns the epoch, then asks for a unit that Redis grants at once and whose answer {@code delayed} holds. */
+    private static java.util.concurrent.CompletableFuture<Grant> leaseAnsweredLate(Leases replica, DelayedLedger delayed) {
+        replica.acquire(WHOLE).await().indefinitely();
+        delayed.holdNext = true;
+        return replica.acquire(WHOLE).subscribeAsCompletionStage();
     }
 
     /**
