@@ -5,9 +5,11 @@
 # a simulated Coldsend that enforces both sliding windows. Reports go to bench/results/daytrace-*.md.
 # Usage: bench/day-trace.sh [test-class-pattern [hours]]   (default: every DayTrace*Bench, whole traces;
 # about an hour on 2 idle cores). With hours, only the first hours of each trace are replayed.
+# DAYTRACE_PER_MINUTE=25 tells the proxy a lower minute limit (Coldsend's stays 100): spreading the hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pattern="${1:-DayTrace*Bench}"
 hours="${2:-}"
 ./mvnw -B -ntp test -Dtest="$pattern" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dmaven.test.redirectTestOutputToFile=true -Dbench.results="$PWD/bench/results" ${hours:+-Dbench.hours=$hours}
+    -Dmaven.test.redirectTestOutputToFile=true -Dbench.results="$PWD/bench/results" ${hours:+-Dbench.hours=$hours} \
+    ${DAYTRACE_PER_MINUTE:+-Dbench.per-minute=$DAYTRACE_PER_MINUTE}

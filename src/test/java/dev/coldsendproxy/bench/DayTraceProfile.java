@@ -22,7 +22,9 @@ public abstract class DayTraceProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>();
-        config.put("coldsend.quota.per-minute", "100");
+        // bench.per-minute: the key's minute as the proxy is told it (Coldsend still allows 100), to
+        // measure spreading the hour (README "Spreading the hour").
+        config.put("coldsend.quota.per-minute", System.getProperty("bench.per-minute", "100"));
         config.put("coldsend.quota.per-hour", "1000");
         // The shipped upstream timeouts, not the test profile's longer ones (they set how long a
         // unit counts as in flight, and so how long past a window the key's windows count it).
