@@ -221,12 +221,13 @@ public final class Leases {
             counters.stranded.addAndGet(answer.granted());
             return Grant.refused("the proxy's shared budget is being rebuilt", ONE_SECOND);
         }
+        long leaseEnd = sentAt + leaseTtl;
         Lot lot = lots.computeIfAbsent(consumer, name -> new Lot());
         for (long unit = answer.lastUnit() - answer.granted() + 2; unit <= answer.lastUnit(); unit++) {
-            lot.units.add(new Unit(epoch + ":" + unit, sentAt + leaseTtl));
+            lot.units.add(new Unit(epoch + ":" + unit, leaseEnd));
         }
-        sent(sentAt + leaseTtl, /* withoutLease= */ false);
-        return Grant.leased(sentAt + leaseTtl);
+        sent(leaseEnd, /* withoutLease= */ false);
+        return Grant.leased(leaseEnd);
     }
 
     /** Redis does not answer: spend a leased unit if one is left, else the local-only allowance. */

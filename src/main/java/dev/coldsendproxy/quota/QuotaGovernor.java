@@ -205,7 +205,7 @@ public class QuotaGovernor {
         minute.record(now);
         hour.record(now);
         mine.record(now, lent);
-        shares.values().forEach(each -> each.view = null);
+        dropViews();
         if (upstreamRemaining > 0) {
             upstreamRemaining--;
         }
@@ -254,21 +254,25 @@ public class QuotaGovernor {
         boolean countReadSince = countsRead != paid.countsRead();
         boolean noneLeft = countReadSince && upstreamRemaining == 0 && now < upstreamResetAt;
         if (now > paid.lateUntil() || askedToWait(now) || noneLeft || anotherInFlight || mine == null
-                || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()
-                || !minute.countsOneAtOrBefore(paidAt, now) || !hour.countsOneAtOrBefore(paidAt, now)
-                || !mine.minute.countsOneAtOrBefore(paidAt, now) || !mine.hour.countsOneAtOrBefore(paidAt, now)) {
+                || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()) {
             return false;
         }
-        minute.moveToNow(paidAt, now);
-        hour.moveToNow(paidAt, now);
-        mine.minute.moveToNow(paidAt, now);
-        mine.hour.moveToNow(paidAt, now);
-        shares.values().forEach(each -> each.view = null);
+        List<SlidingLog> counting = List.of(minute, hour, mine.minute, mine.hour);
+        if (!counting.stream().allMatch(log -> log.countsOneAtOrBefore(paidAt, now))) {
+            return false;
+        }
+        counting.forEach(log -> log.moveToNow(paidAt, now));
+        dropViews();
         if (countReadSince && upstreamRemaining > 0) {
             upstreamRemaining--;
         }
         letOut(now);
         return true;
+    }
+
+    /** Drops every consumer's {@code RateLimit-*} view: a send or a limit changed what they say. */
+    private void dropViews() {
+        shares.values().forEach(each -> each.view = null);
     }
 
     /**
@@ -530,7 +534,7 @@ public class QuotaGovernor {
         hour.record(now);
         letOut(now);
         spareSent++;
-        shares.values().forEach(each -> each.view = null);
+        dropViews();
         if (upstreamRemaining > 0) {
             upstreamRemaining--;
         }
@@ -565,7 +569,7 @@ public class QuotaGovernor {
             } else {
                 declaredMinute = limit;
             }
-            shares.values().forEach(each -> each.view = null);
+            dropViews();
         }
     }
 
