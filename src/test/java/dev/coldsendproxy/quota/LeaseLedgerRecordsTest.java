@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.coldsendproxy.cluster.RedisCommands;
 import dev.coldsendproxy.cluster.RedisKeys;
@@ -25,20 +24,9 @@ import io.smallrye.mutiny.Uni;
  */
 class LeaseLedgerRecordsTest {
 
-    private RedisClientOnServer local;
-    private ReactiveRedisDataSource redis;
+    @RegisterExtension
+    final RedisClientOnServer local = new RedisClientOnServer();
     private final RedisKeys keys = new RedisKeys("sim");
-
-    @BeforeEach
-    void startRedis() {
-        local = RedisClientOnServer.start();
-        redis = local.redis();
-    }
-
-    @AfterEach
-    void stopRedis() {
-        local.close();
-    }
 
     private LeaseLedger ledger(String replica, long nowMillis) {
         return ledger(replica, () -> 5_000_000L, () -> nowMillis);
@@ -52,7 +40,7 @@ class LeaseLedgerRecordsTest {
     void theNewScriptsStillRunWhenTheHashHoldsRecordsInTheFormerTwoFieldFormat() {
         long now = 86_400_000L * 400;
         for (int i = 0; i < 70; i++) {
-            redis.hash(String.class).hset(keys.quotaEpoch(), "seen:old-" + i, (now - 3_600_000L) + ":" + (1_000 + i))
+            local.redis().hash(String.class).hset(keys.quotaEpoch(), "seen:old-" + i, (now - 3_600_000L) + ":" + (1_000 + i))
                     .await().atMost(Duration.ofSeconds(5));
         }
 
@@ -75,7 +63,7 @@ class LeaseLedgerRecordsTest {
         LeaseLedger old = ledger("old", oldMono::get, redisNow::get);
         old.status(List.of()).await().atMost(Duration.ofSeconds(5));
         for (int i = 0; i < 70; i++) { // other live replicas' records
-            redis.hash(String.class).hset(keys.quotaEpoch(), "seen:live-" + i, t + ":" + (2_000 + i) + ":" + (2_000 + i))
+            local.redis().hash(String.class).hset(keys.quotaEpoch(), "seen:live-" + i, t + ":" + (2_000 + i) + ":" + (2_000 + i))
                     .await().atMost(Duration.ofSeconds(5));
         }
 
@@ -85,7 +73,7 @@ class LeaseLedgerRecordsTest {
         oldMono.addAndGet(1_000); // the older replica's next probe
         old.status(List.of()).await().atMost(Duration.ofSeconds(5));
 
-        String offset = redis.hash(String.class).hget(keys.quotaEpoch(), "offset").await().atMost(Duration.ofSeconds(5));
+        String offset = local.redis().hash(String.class).hget(keys.quotaEpoch(), "offset").await().atMost(Duration.ofSeconds(5));
         assertThat(offset).as("the step the older replica must see").isNotNull();
         assertThat(Long.parseLong(offset)).isGreaterThan(899_000L);
     }
@@ -94,7 +82,7 @@ class LeaseLedgerRecordsTest {
         RedisCommands direct = new RedisCommands() {
             @Override
             public <T> Uni<T> call(Function<ReactiveRedisDataSource, Uni<T>> command) {
-                return command.apply(redis);
+                return command.apply(local.redis());
             }
         };
         return new LeaseLedger(direct, keys, new LeaseLedger.Settings(10, 40, 2_000, 5_000, 1, 1_250), replica, mono, clock);

@@ -9,8 +9,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,8 +42,8 @@ class LeaseSimulationTest {
     /** How long a new replica leases nothing: the simulated probe interval (1 s) plus LeaseLedger.STEP_MILLIS. */
     private static final long SETTLE_MILLIS = 2_000;
 
-    private RedisClientOnServer local;
-    private ReactiveRedisDataSource redis;
+    @RegisterExtension
+    final RedisClientOnServer local = new RedisClientOnServer();
     private final AtomicLong clock = new AtomicLong(Duration.ofDays(1).toNanos());
     private final List<Long> sends = new ArrayList<>();
     private final List<Replica> replicas = new ArrayList<>();
@@ -68,17 +67,6 @@ class LeaseSimulationTest {
     private long redisClockSteppedAt = Long.MIN_VALUE / 2;
     /** The last steps, for the failure message. */
     private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
-
-    @BeforeEach
-    void startRedis() {
-        local = RedisClientOnServer.start();
-        redis = local.redis();
-    }
-
-    @AfterEach
-    void stopRedis() {
-        local.close();
-    }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = { 1, 2, 3 })
@@ -304,7 +292,7 @@ class LeaseSimulationTest {
     }
 
     private void restartRedisEmpty() {
-        redis.flushall().await().atMost(Duration.ofSeconds(10));
+        local.redis().flushall().await().atMost(Duration.ofSeconds(10));
     }
 
     /** {@code count} new replicas that probed, once before and once past the rebuild wait of a new epoch. */
@@ -354,7 +342,7 @@ class LeaseSimulationTest {
                 shared = false;
                 return Uni.createFrom().failure(new RedisUnavailableException("down", null));
             }
-            T answer = command.apply(redis).await().atMost(Duration.ofSeconds(10));
+            T answer = command.apply(local.redis()).await().atMost(Duration.ofSeconds(10));
             if (random.nextDouble() < loseAnswers) {
                 note(name + " lost an answer");
                 shared = false;
