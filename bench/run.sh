@@ -21,7 +21,7 @@
 #   - bare: "proxy" with its access lines off (like NGINX's `access_log off` and Varnish without varnishncsa),
 #     no caller keys, no tracing, BENCH_PROXY_IO_THREADS event loops, against "nginx", "nginx-1w" (one worker) and "varnish";
 #   - as shipped: "proxy-shipped", the jar with its default configuration (access lines on, JSON console, a
-#     consumer key checked on every request, spans made but not exported, its default event loops unless
+#     consumer key checked on every request, spans made but not exported, its default event loops (1 on 2 CPUs) unless
 #     BENCH_SHIPPED_IO_THREADS is set), against "nginx-log": NGINX with a buffered access log (`combined buffer=64k flush=1s`), as deployed.
 #   The only settings the shipped proxy is given are its address, Coldsend's URL and key, one consumer's key
 #   digest, and a quota large enough for the Zipf warm-up (hits never spend it). Every server gets the
