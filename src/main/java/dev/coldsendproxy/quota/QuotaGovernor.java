@@ -202,14 +202,8 @@ public class QuotaGovernor {
                     + " can be lent now" : "the proxy's Coldsend budget is spent", wait);
         }
         boolean lent = mine.borrowing(mine.minute.count(now), minuteLimit()) || mine.borrowing(mine.hour.count(now), hourLimit());
-        minute.record(now);
-        hour.record(now);
         mine.record(now, lent);
-        dropViews();
-        if (upstreamRemaining > 0) {
-            upstreamRemaining--;
-        }
-        letOut(now);
+        sent(now);
         return Grant.GRANTED;
     }
 
@@ -263,11 +257,30 @@ public class QuotaGovernor {
         }
         counting.forEach(log -> log.moveToNow(paidAt, now));
         dropViews();
-        if (countReadSince && upstreamRemaining > 0) {
-            upstreamRemaining--;
+        if (countReadSince) {
+            takeFromColdsendsCount();
         }
         letOut(now);
         return true;
+    }
+
+    /**
+     * Counts a unit granted at {@code now} in the key's windows and against what Coldsend said
+     * remains, and lets it out (a consumer's grant has counted it in the consumer's windows first).
+     */
+    private void sent(long now) {
+        minute.record(now);
+        hour.record(now);
+        dropViews();
+        takeFromColdsendsCount();
+        letOut(now);
+    }
+
+    /** One unit less of what Coldsend said remains; a 0 stays 0, and an unknown count (-1) stays unknown. */
+    private void takeFromColdsendsCount() {
+        if (upstreamRemaining > 0) {
+            upstreamRemaining--;
+        }
     }
 
     /** Drops every consumer's {@code RateLimit-*} view: a send or a limit changed what they say. */
@@ -530,14 +543,8 @@ public class QuotaGovernor {
         if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom) {
             return Grant.refused("no spare budget", Math.max(minute.waitNanos(now, minuteRoom), hour.waitNanos(now, hourRoom)));
         }
-        minute.record(now);
-        hour.record(now);
-        letOut(now);
         spareSent++;
-        dropViews();
-        if (upstreamRemaining > 0) {
-            upstreamRemaining--;
-        }
+        sent(now);
         return Grant.GRANTED;
     }
 
