@@ -20,12 +20,9 @@ final class LocalOnlyAllowance {
     /**
      * @param settle nanoseconds past a full window before the allowance opens: the longest a
      *        leased unit may still go out after the last answer from Redis
+     * @param inFlight nanoseconds after its grant a send may still reach Coldsend, which counts it
+     *        from then: each window counts a unit that much longer
      */
-    LocalOnlyAllowance(int perMinute, int perHour, int expectedReplicas, long settle) {
-        this(perMinute, perHour, expectedReplicas, settle, 0);
-    }
-
-    /** {@code inFlight}: how long after its grant a send may still reach Coldsend, which counts it from then. */
     LocalOnlyAllowance(int perMinute, int perHour, int expectedReplicas, long settle, long inFlight) {
         this.minute = new SlidingLog(Math.max(1, perMinute / expectedReplicas), Units.MINUTE + inFlight);
         this.hour = new SlidingLog(Math.max(1, perHour / expectedReplicas), Units.HOUR + inFlight);

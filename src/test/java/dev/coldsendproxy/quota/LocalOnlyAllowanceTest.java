@@ -16,6 +16,8 @@ class LocalOnlyAllowanceTest {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final long SETTLE = 7 * SECOND;
+    /** Sends that reach Coldsend when granted: the windows here are plain ones (LeasesTest covers the in-flight time). */
+    private static final long NO_TIME_IN_FLIGHT = 0;
 
     /** An arbitrary start far from 0, so that a sum mistaken for a difference shows. */
     private final AtomicLong now = new AtomicLong(50_000 * SECOND);
@@ -23,7 +25,7 @@ class LocalOnlyAllowanceTest {
 
     @Test
     void staysClosedUntilAFullHourAndTheSettleTimeOfSilence() {
-        LocalOnlyAllowance allowance = new LocalOnlyAllowance(100, 1000, 1, SETTLE);
+        LocalOnlyAllowance allowance = new LocalOnlyAllowance(100, 1000, 1, SETTLE, NO_TIME_IN_FLIGHT);
 
         long rightAway = allowance.tryAcquire(now.get(), lastContact);
         now.addAndGet(TimeUnit.MINUTES.toNanos(40));
@@ -39,7 +41,7 @@ class LocalOnlyAllowanceTest {
 
     @Test
     void opensExactlyAnHourAndTheSettleTimeAfterRedisLastAnswered() {
-        LocalOnlyAllowance allowance = new LocalOnlyAllowance(1, 1000, 1, SETTLE);
+        LocalOnlyAllowance allowance = new LocalOnlyAllowance(1, 1000, 1, SETTLE, NO_TIME_IN_FLIGHT);
         now.set(lastContact + Units.HOUR + SETTLE);
 
         long first = allowance.tryAcquire(now.get(), lastContact);
@@ -52,7 +54,7 @@ class LocalOnlyAllowanceTest {
     @Test
     void spendsItsShareOfTheMinuteThenWaitsExactlyForTheOldestToLeave() {
         // 10 per minute over 3 replicas: 3 each.
-        LocalOnlyAllowance allowance = new LocalOnlyAllowance(10, 1000, 3, SETTLE);
+        LocalOnlyAllowance allowance = new LocalOnlyAllowance(10, 1000, 3, SETTLE, NO_TIME_IN_FLIGHT);
         now.set(lastContact + Units.HOUR + SETTLE + SECOND);
         long opened = now.get();
 
@@ -71,7 +73,7 @@ class LocalOnlyAllowanceTest {
     @Test
     void spendsItsShareOfTheHourThenWaitsExactlyForTheOldestToLeave() {
         // 10 per hour over 2 replicas: 5 each; the minute (50 each) never binds here.
-        LocalOnlyAllowance allowance = new LocalOnlyAllowance(100, 10, 2, SETTLE);
+        LocalOnlyAllowance allowance = new LocalOnlyAllowance(100, 10, 2, SETTLE, NO_TIME_IN_FLIGHT);
         now.set(lastContact + Units.HOUR + SETTLE);
         long opened = now.get();
 
@@ -87,7 +89,7 @@ class LocalOnlyAllowanceTest {
 
     @Test
     void allowsAtLeastOneUnitWhenTheShareRoundsDownToNothing() {
-        LocalOnlyAllowance allowance = new LocalOnlyAllowance(2, 2, 3, SETTLE);
+        LocalOnlyAllowance allowance = new LocalOnlyAllowance(2, 2, 3, SETTLE, NO_TIME_IN_FLIGHT);
         now.set(lastContact + Units.HOUR + SETTLE);
 
         long first = allowance.tryAcquire(now.get(), lastContact);
