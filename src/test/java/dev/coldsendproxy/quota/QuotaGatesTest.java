@@ -40,7 +40,7 @@ class QuotaGatesTest {
     void aColdAsksUnitPaidAtAdmissionServesAFirstAttemptThatStartsAtOnce() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
 
-        AttemptGate gate = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate gate = coldGrant(gates);
         gate.beforeAttempt().await().indefinitely();
 
         assertThat(governor.budget(CRM.name(), CRM.share()).remaining()).as("one unit for the ask and its first attempt")
@@ -50,7 +50,7 @@ class QuotaGatesTest {
     @Test
     void aFirstAttemptThatStartsLateIsCountedFromWhenItGoesOutAndWastesNoUnit() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         // The call waits 3 s in the bulkhead's queue; Coldsend counts the send from when it arrives.
         now.addAndGet(TimeUnit.SECONDS.toNanos(3));
@@ -69,7 +69,7 @@ class QuotaGatesTest {
     @Test
     void aLateFirstAttemptIsNotSentWhileColdsendAsksTheKeyToWait() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(3));
         governor.observe(429, null, null, 30L);
@@ -82,9 +82,9 @@ class QuotaGatesTest {
     @Test
     void aLateFirstAttemptSendsTheLastUnitColdsendSaidWasLeftWhenItWasGrantedThatUnit() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
-        long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
+        long reset = resetIn30Seconds();
         governor.observe(200, 1L, reset, null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(3));
         late.beforeAttempt().await().indefinitely();
@@ -96,9 +96,9 @@ class QuotaGatesTest {
     @Test
     void aLateFirstAttemptNeedsAUnitOfTheCountColdsendSaidSinceItsGrant() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
-        long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
+        long reset = resetIn30Seconds();
         governor.observe(200, 3L, reset, null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(1));
         gates.forConsumer(CRM).beforeAttempt().await().indefinitely();
@@ -115,9 +115,9 @@ class QuotaGatesTest {
     @Test
     void aLateFirstAttemptIsNotSentWhenColdsendSaidNoneRemainSinceItsGrant() {
         QuotaGates gates = new QuotaGates(governor, disabled(), null);
-        long reset = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
+        long reset = resetIn30Seconds();
         governor.observe(200, 2L, reset, null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         // Another system spent the key's last unit while the call waited: Coldsend's count says so.
         now.addAndGet(TimeUnit.SECONDS.toNanos(3));
@@ -132,7 +132,7 @@ class QuotaGatesTest {
     void aLateFirstAttemptWithTheRedisTierGoesOnItsLeasedUnitWhileItsLeaseCoversTheSend() {
         Grant leased = Grant.leased(now.get() + TimeUnit.SECONDS.toNanos(2));
         QuotaGates gates = new QuotaGates(governor, new StubClusterQuota(governor, now::get, leased, true), null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         // A cold JVM's first call: it starts 300 ms after its grant, well before its lease ends.
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
@@ -146,7 +146,7 @@ class QuotaGatesTest {
     void aLateFirstAttemptWithTheRedisTierPaysAnewOnceItsLeaseNoLongerCoversTheSend() {
         Grant leased = Grant.leased(now.get() + TimeUnit.SECONDS.toNanos(2));
         QuotaGates gates = new QuotaGates(governor, new StubClusterQuota(governor, now::get, leased, true), null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         // The lease ended 100 ms ago, and its grace with it: Redis no longer covers a send that starts now.
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(2101));
@@ -159,7 +159,7 @@ class QuotaGatesTest {
     void aLateFirstAttemptWithTheRedisTierPaysAnewForAUnitNoLeaseStoodBehind() {
         // Redis did not answer, and the unit came from the local-only allowance: counted from its grant.
         QuotaGates gates = new QuotaGates(governor, new StubClusterQuota(governor, now::get, Grant.GRANTED, true), null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
         late.beforeAttempt().await().indefinitely();
@@ -173,7 +173,7 @@ class QuotaGatesTest {
                 now::get);
         QuotaGates gates = new QuotaGates(waiting, new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
                 Configs.quota(10, 100), new InFlight(Duration.ofSeconds(2)), waiting, now::get, /* vertx= */ null), null);
-        AttemptGate first = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate first = coldGrant(gates);
 
         // A cold JVM: class loading and the first connection take longer than the prepaid grace.
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
@@ -192,7 +192,7 @@ class QuotaGatesTest {
                 TimeUnit.MILLISECONDS.toNanos(2100), now::get);
         QuotaGates gates = new QuotaGates(waiting, new ClusterQuota(DisabledRedisTier.create(), DisabledRedisTier.config(),
                 Configs.quota(10, 100), new InFlight(Duration.ofSeconds(2)), waiting, now::get, /* vertx= */ null), null);
-        AttemptGate late = gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        AttemptGate late = coldGrant(gates);
 
         // The call waits 3 s in the bulkhead's queue; its unit's time in flight ends, and another request goes out.
         now.addAndGet(TimeUnit.SECONDS.toNanos(3));
@@ -202,6 +202,16 @@ class QuotaGatesTest {
                 () -> late.beforeAttempt().await().indefinitely());
 
         assertThat(refused).as("the other request is in flight and Coldsend has not answered yet").isNotNull();
+    }
+
+    /** A cold ask of crm-sync granted its unit, with a 2 s wait in the queue allowed; its first attempt not started yet. */
+    private static AttemptGate coldGrant(QuotaGates gates) {
+        return gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+    }
+
+    /** Coldsend's {@code X-RateLimit-Reset} 30 s from now (Unix seconds). */
+    private static long resetIn30Seconds() {
+        return TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 30;
     }
 
     private ClusterQuota disabled() {

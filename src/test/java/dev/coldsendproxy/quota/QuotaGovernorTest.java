@@ -56,11 +56,8 @@ class QuotaGovernorTest {
 
     @Test
     void countsAUnitUntilItsSendSurelyReachedColdsendAndAWindowAfter() {
-        long inFlight = Duration.ofMillis(2100).toNanos();
-        QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 1000), 0.1, List.of(), inFlight, now::get);
-        for (int i = 0; i < 10; i++) {
-            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
-        }
+        QuotaGovernor governor = governorInFlight(10, 1000);
+        grant(governor, 10);
 
         // A send granted now may reach Coldsend up to 2.1 s later (a new TLS connection, say), and
         // Coldsend counts it from then: a minute after the grant it may still be in Coldsend's window.
@@ -76,11 +73,8 @@ class QuotaGovernorTest {
 
     @Test
     void countsAUnitInTheHourUntilItsSendSurelyReachedColdsendAndAnHourAfter() {
-        long inFlight = Duration.ofMillis(2100).toNanos();
-        QuotaGovernor governor = new QuotaGovernor(Configs.quota(1000, 10), 0.1, List.of(), inFlight, now::get);
-        for (int i = 0; i < 10; i++) {
-            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
-        }
+        QuotaGovernor governor = governorInFlight(1000, 10);
+        grant(governor, 10);
 
         advance(Duration.ofHours(1).plusSeconds(1));
         Grant anHourAfter = governor.tryAcquire("a", 1.0);
@@ -93,11 +87,8 @@ class QuotaGovernorTest {
 
     @Test
     void aConsumerThatWaitsTheResetItWasToldFindsAUnitFreed() {
-        long inFlight = Duration.ofMillis(2100).toNanos();
-        QuotaGovernor governor = new QuotaGovernor(Configs.quota(10, 1000), 0.1, List.of(), inFlight, now::get);
-        for (int i = 0; i < 3; i++) {
-            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
-        }
+        QuotaGovernor governor = governorInFlight(10, 1000);
+        grant(governor, 3);
         Budget before = governor.budget("a", 1.0);
         long reset = governor.resetSeconds(before);
 
@@ -667,6 +658,18 @@ class QuotaGovernorTest {
 
     private void advance(Duration duration) {
         now.addAndGet(duration.toNanos());
+    }
+
+    /** A governor whose sends may reach Coldsend up to 2.1 s after their grant, as the shipped attempt timeout allows. */
+    private QuotaGovernor governorInFlight(int perMinute, int perHour) {
+        return new QuotaGovernor(Configs.quota(perMinute, perHour), 0.1, List.of(), Duration.ofMillis(2100).toNanos(), now::get);
+    }
+
+    /** Grants {@code units} units to consumer "a", each of which must be granted. */
+    private static void grant(QuotaGovernor governor, int units) {
+        for (int i = 0; i < units; i++) {
+            assertThat(governor.tryAcquire("a", 1.0).granted()).isTrue();
+        }
     }
 
     QuotaGovernor governor(int perMinute, int perHour) {
