@@ -127,7 +127,24 @@ public final class Leases {
         if (!reachable.getAsBoolean()) {
             return Uni.createFrom().item(withoutRedis());
         }
-        return lease(share, minuteLimit, hourLimit, /* mayReport= */ true);
+        String known;
+        synchronized (this) {
+            known = unleasedToReport ? epoch : null;
+        }
+        if (known == null) {
+            return lease(share, minuteLimit, hourLimit, /* mayReport= */ true);
+        }
+        // Redis is back, and this replica sent units it knows nothing of: no lease is judged on
+        // windows that lack them. Reported first; if Redis does not take them (unreachable again),
+        // only the local-only allowance spends. A new epoch is seen by the lease, which imports first.
+        return report(known).chain(() -> {
+            boolean unreported;
+            synchronized (this) {
+                unreported = unleasedToReport && !known.isEmpty() && known.equals(epoch);
+            }
+            return unreported ? Uni.createFrom().item(withoutRedis())
+                    : lease(share, minuteLimit, hourLimit, /* mayReport= */ true);
+        });
     }
 
     /**

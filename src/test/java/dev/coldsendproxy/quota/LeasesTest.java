@@ -191,6 +191,29 @@ class LeasesTest {
     }
 
     @Test
+    void reportsItsSendsWithoutALeaseBeforeItLeasesAgainOnceRedisIsBack() {
+        acquire(WHOLE);
+        reachable.set(false);
+        ledger.down = true;
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        List<Grant> localOnly = List.of(acquire(WHOLE), acquire(WHOLE), acquire(WHOLE));
+        reachable.set(true);
+        ledger.down = false;
+        ledger.calls.clear();
+
+        // Before the probe's refresh has re-reported them: the leases must be judged on windows that hold them.
+        List<Grant> back = new java.util.ArrayList<>();
+        for (int i = 0; i < PER_MINUTE; i++) {
+            back.add(acquire(WHOLE));
+        }
+
+        assertThat(localOnly).extracting(Grant::granted).containsExactly(true, true, true);
+        assertThat(ledger.calls.get(0)).as("the unleased sends are reported before any lease").startsWith("import");
+        assertThat(back).filteredOn(Grant::granted).as("the minute less the 3 sent without a lease").hasSize(PER_MINUTE - 3);
+        assertThat(ledger.minuteCount()).isEqualTo(PER_MINUTE);
+    }
+
+    @Test
     void staysClosedWithoutALeaseWhenRedisAnsweredRecently() {
         advance(Duration.ofHours(2).toNanos());
         leases.refresh(List.of(WHOLE)).await().indefinitely();
