@@ -33,6 +33,14 @@ public record Budget(int limit, int remaining, long resetAtNanos, long validUnti
         return new Budget(minuteLimit, minuteLeft, minuteFreeAt, validUntilNanos, 60, policy);
     }
 
+    /**
+     * This view while nothing may be sent until {@code until} (Coldsend asked the key to wait, or
+     * said none remain): none left, the reset no sooner than then, and valid no longer than that.
+     */
+    Budget spentUntil(long until) {
+        return new Budget(limit, 0, Math.max(resetAtNanos, until), Math.min(validUntilNanos, until), windowSeconds, policy);
+    }
+
     /** Whole seconds from {@code now} until the reset, never negative. */
     public long resetSeconds(long now) {
         return Units.secondsUp(resetAtNanos - now);

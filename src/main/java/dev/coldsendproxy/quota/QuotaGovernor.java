@@ -296,6 +296,26 @@ public class QuotaGovernor {
         return askedToWait(now) || (upstreamRemaining == 0 && now < upstreamResetAt);
     }
 
+    /**
+     * Until when no unit may go out whatever the windows hold (Coldsend asked the key to wait, or
+     * said none remain until its reset, or the first answer since start is awaited); {@code now}
+     * or earlier when nothing holds: the {@code RateLimit-*} views say 0 left until then.
+     */
+    private long heldUntil(long now) {
+        long until = holdUntil;
+        SharedView view = shared;
+        if (view != null && view.valid(now)) {
+            until = Math.max(until, view.holdUntil());
+        }
+        if (upstreamRemaining == 0) {
+            until = Math.max(until, upstreamResetAt);
+        }
+        if (awaitingFirstAnswer(now)) {
+            until = Math.max(until, firstAnswerDue);
+        }
+        return until;
+    }
+
     /** Whether Coldsend asked the key to wait (a 429, or a 503 with {@code Retry-After}), here or, as last read, anywhere. */
     private boolean askedToWait(long now) {
         SharedView view = shared;
@@ -468,6 +488,8 @@ public class QuotaGovernor {
                 upstreamResetAt = now + untilReset;
             }
         }
+        // What Coldsend said (a count, a hold, the first answer) may change what every consumer's view says.
+        dropViews();
         Long retryIn = retryAfterSeconds == null ? null : Math.min(HOUR, TimeUnit.SECONDS.toNanos(retryAfterSeconds));
         if (status == 429) {
             long pause = retryIn != null && retryIn > 0 ? retryIn : untilReset;
@@ -586,6 +608,7 @@ public class QuotaGovernor {
      */
     void adopt(SharedView view) {
         shared = view;
+        dropViews();
     }
 
     /**
@@ -672,6 +695,10 @@ public class QuotaGovernor {
         long hourMoves = hour.nextFreeAt(now);
         long validUntil = Math.min(minuteMoves > now ? minuteMoves : Long.MAX_VALUE, hourMoves > now ? hourMoves : Long.MAX_VALUE);
         Budget fresh = Budget.tighter(minuteLimit, minuteLeft, minuteFree, hourLimit, hourLeft, hourFree, validUntil);
+        long heldUntil = heldUntil(now);
+        if (heldUntil > now) {
+            fresh = fresh.spentUntil(heldUntil);
+        }
         mine.view = fresh;
         return fresh;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,28 @@ class QuotaGovernorTest {
     }
 
     @Test
+    void theHeadersSayNothingIsLeftWhileColdsendAsksTheKeyToWaitOrSaysNoneRemain() {
+        QuotaGovernor governor = governor(10, 1000);
+        Budget before = governor.budget("a", 1.0);
+
+        governor.observe(429, null, null, 30L);
+        Budget held = governor.budget("a", 1.0);
+        Grant refused = governor.tryAcquire("a", 1.0);
+        advance(Duration.ofSeconds(30));
+        Budget after = governor.budget("a", 1.0);
+        governor.observe(200, 0L, TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis()) + 20, null);
+        Budget noneRemain = governor.budget("a", 1.0);
+
+        assertThat(before.remaining()).isEqualTo(10);
+        assertThat(held.remaining()).as("a 429 with Retry-After: 30").isZero();
+        assertThat(held.resetSeconds(now.get() - Duration.ofSeconds(30).toNanos())).isEqualTo(30);
+        assertThat(refused.granted()).isFalse();
+        assertThat(after.remaining()).as("the hold is over").isEqualTo(10);
+        assertThat(noneRemain.remaining()).as("X-RateLimit-Remaining: 0").isZero();
+        assertThat(noneRemain.resetSeconds(now.get())).isBetween(19L, 20L);
+    }
+
+        @Test
     void slidesTheWindowRatherThanResettingItOnTheMinute() {
         QuotaGovernor governor = governor(10, 1000);
         for (int i = 0; i < 10; i++) {
