@@ -13,6 +13,8 @@ public record Budget(int limit, int remaining, long resetAtNanos, long validUnti
     public static final String MINUTE_POLICY = "minute";
     /** The name of the hour window's policy. */
     public static final String HOUR_POLICY = "hour";
+    /** The name of the pace's policy ({@code proxy.quota.pace-window}), listed only for a consumer that is paced. */
+    public static final String PACE_POLICY = "pace";
 
     /** A view of the minute window whose policy names the same quota for both windows (tests, benchmarks). */
     public Budget(int limit, int remaining, long resetAtNanos, long validUntilNanos) {
@@ -34,6 +36,19 @@ public record Budget(int limit, int remaining, long resetAtNanos, long validUnti
     }
 
     /**
+     * {@code view}, the tighter of the minute and hour, or the pace's window when that is tighter
+     * (as {@link #tighter} judges); the policy lists all three.
+     */
+    static Budget withPace(Budget view, int paceQuota, int paceLeft, long paceFreeAt, int paceSeconds) {
+        String policy = view.policy() + ", \"" + PACE_POLICY + "\";q=" + paceQuota + ";w=" + paceSeconds;
+        if (paceLeft < view.remaining() || (paceLeft == 0 && view.remaining() == 0 && paceFreeAt > view.resetAtNanos())) {
+            return new Budget(paceQuota, paceLeft, paceFreeAt, view.validUntilNanos(), paceSeconds, policy);
+        }
+        return new Budget(view.limit(), view.remaining(), view.resetAtNanos(), view.validUntilNanos(), view.windowSeconds(),
+                policy);
+    }
+
+    /**
      * This view while nothing may be sent until {@code until} (Coldsend asked the key to wait, or
      * said none remain): none left, the reset no sooner than then, and valid no longer than that.
      */
@@ -48,7 +63,7 @@ public record Budget(int limit, int remaining, long resetAtNanos, long validUnti
 
     /** The name of the policy this view is of, for the {@code RateLimit} field. */
     public String policyName() {
-        return windowSeconds == 60 ? MINUTE_POLICY : HOUR_POLICY;
+        return windowSeconds == 60 ? MINUTE_POLICY : windowSeconds == 3600 ? HOUR_POLICY : PACE_POLICY;
     }
 
     /** {@code RateLimit-Policy}: both windows with the consumer's quota ({@code q}) and their length ({@code w}). */

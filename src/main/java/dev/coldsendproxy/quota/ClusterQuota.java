@@ -119,6 +119,10 @@ public class ClusterQuota {
         int hourLimit = governor.hourLimit();
         seen.put(consumer.name(), new LeaseLedger.ShareLimits(consumer.name(),
                 Units.shareOf(consumer.share(), minuteLimit), Units.shareOf(consumer.share(), hourLimit)));
+        Grant paced = governor.paceRefusal(consumer, /* spare= */ false);
+        if (paced != null) {
+            return Uni.createFrom().item(paced);
+        }
         int[] room = governor.clusterRoom(consumer);
         LeaseLedger.ShareLimits uncapped = new LeaseLedger.ShareLimits(consumer.name(), minuteLimit, hourLimit);
         return leases.acquire(uncapped, Math.max(0, room[0]), Math.max(0, room[1])).invoke(grant -> {
@@ -134,7 +138,7 @@ public class ClusterQuota {
      */
     Uni<Grant> acquireSpare() {
         int[] room = governor.clusterRoomForSpare();
-        if (room[0] <= 0 || room[1] <= 0) {
+        if (room[0] <= 0 || room[1] <= 0 || governor.paceRefusal(null, /* spare= */ true) != null) {
             return Uni.createFrom().item(Grant.refused("no spare budget", Units.MINUTE));
         }
         return leases.acquire(new LeaseLedger.ShareLimits(SPARE, governor.minuteLimit(), governor.hourLimit()), room[0],

@@ -22,6 +22,8 @@ final class ConsumerWindows {
     final Priority priority;
     final SlidingLog minute;
     final SlidingLog hour;
+    /** Its sends in the last pace window ({@link Pace}), whether or not it is paced: they count against the pace of the others. */
+    final SlidingLog pace;
     /** Until when freed units go to this consumer before any borrower; it was refused below its guarantee. */
     long claimUntil = Long.MIN_VALUE;
     /** This consumer's {@code RateLimit-*} view, dropped whenever any consumer sends. */
@@ -34,13 +36,14 @@ final class ConsumerWindows {
      * {@code inFlightNanos}: how long past a window the key's windows count a unit; a consumer's
      * count it as long, so the key's count stays the sum of the consumers' and spare refreshes'.
      */
-    ConsumerWindows(Consumer consumer, int perMinute, int perHour, long inFlightNanos) {
+    ConsumerWindows(Consumer consumer, int perMinute, int perHour, long inFlightNanos, Pace pacing) {
         this.name = consumer.name();
         this.share = consumer.share();
         this.priority = consumer.priority();
         // Sized for the whole key: with lending, one consumer may spend every unit of a window.
         this.minute = new SlidingLog(perMinute, Units.MINUTE + inFlightNanos);
         this.hour = new SlidingLog(perHour, Units.HOUR + inFlightNanos);
+        this.pace = pacing.window(perHour, inFlightNanos);
     }
 
     SlidingLog log(boolean hourWindow) {
@@ -77,6 +80,7 @@ final class ConsumerWindows {
     void record(long now, boolean lent) {
         minute.record(now);
         hour.record(now);
+        pace.recordSaturating(now);
         sent++;
         if (lent) {
             borrowed++;

@@ -49,10 +49,13 @@ public class QuotaGovernor {
     private final double holdback;
     /** How long past a window the key's windows, and every consumer's, count a unit ({@link InFlight}). */
     private final long inFlightNanos;
+    /** Spreads the hour for every consumer but critical ones, and for spare refreshes; {@link Pace#on() off} by default. */
+    private final Pace pace;
     private final ConcurrentHashMap<String, ConsumerWindows> shares = new ConcurrentHashMap<>();
     /** The asker of spare-budget refreshes: background priority, no guarantee of its own. */
     private static final ConsumerWindows SPARE = new ConsumerWindows(
-            new Consumer("spare-refresh", 0, Consumer.NO_MAX_STALE, dev.coldsendproxy.consumer.Priority.BACKGROUND), 1, 1, 0);
+            new Consumer("spare-refresh", 0, Consumer.NO_MAX_STALE, dev.coldsendproxy.consumer.Priority.BACKGROUND), 1, 1, 0,
+            Pace.OFF);
     private volatile long spareSent;
 
     private long holdUntil = Long.MIN_VALUE;
@@ -96,7 +99,8 @@ public class QuotaGovernor {
     @Inject
     QuotaGovernor(QuotaConfig config, SharingConfig sharing, ConsumerRegistry consumers, RedisTierConfig redis,
             InFlight inFlight, Ticker ticker) {
-        this(config, sharing.holdback(), consumers.consumers(), inFlight.longest().toNanos(), ticker);
+        this(config, sharing.holdback(), consumers.consumers(), inFlight.longest().toNanos(), sharing.paceWindow().toNanos(),
+                redis.enabled() ? redis.expectedReplicas() : 1, ticker);
         if (sharing.oneUntilFirstAnswer() && !redis.enabled()) {
             this.firstAnswerWait = inFlight.longest().toNanos();
         }
@@ -129,6 +133,15 @@ public class QuotaGovernor {
      * count each unit that much longer than a window, so they never free it before Coldsend does.
      */
     QuotaGovernor(QuotaConfig config, double holdback, List<Consumer> consumers, long inFlightNanos, Ticker ticker) {
+        this(config, holdback, consumers, inFlightNanos, 0, 1, ticker);
+    }
+
+    /**
+     * As above, with the hour spread over windows of {@code paceWindowNanos} (0: not paced) for
+     * every consumer but critical ones ({@link Pace}), this replica pacing {@code 1/paceReplicas} of it.
+     */
+    QuotaGovernor(QuotaConfig config, double holdback, List<Consumer> consumers, long inFlightNanos, long paceWindowNanos,
+            int paceReplicas, Ticker ticker) {
         this.ticker = ticker;
         this.perMinute = atLeastOne("coldsend.quota.per-minute", config.perMinute());
         this.perHour = atLeastOne("coldsend.quota.per-hour", config.perHour());
@@ -146,6 +159,7 @@ public class QuotaGovernor {
         }
         this.holdback = holdback;
         this.inFlightNanos = inFlightNanos;
+        this.pace = new Pace(paceWindowNanos, perHour, paceReplicas, inFlightNanos, holdback);
         consumers.forEach(this::share);
     }
 
@@ -191,15 +205,21 @@ public class QuotaGovernor {
         }
         ConsumerWindows mine = share(consumer);
         long wait = Math.max(lendingWait(mine, /* hourWindow= */ false, now), lendingWait(mine, /* hourWindow= */ true, now));
-        if (wait > 0) {
+        long paceWait = paceWait(mine, now);
+        if (wait > 0 || paceWait > 0) {
             boolean borrowing = mine.borrowing(mine.minute.count(now), minuteLimit())
-                    || mine.borrowing(mine.hour.count(now), hourLimit());
+                    || mine.borrowing(mine.hour.count(now), hourLimit())
+                    || (pace.paces(mine.priority) && mine.borrowing(mine.pace.count(now), pace.limit(hourLimit())));
             if (!borrowing) {
                 // Told to come back when a unit frees: its claim holds that unit until then and a grace after.
-                mine.claimUntil = now + wait + ConsumerWindows.CLAIM_NANOS;
+                mine.claimUntil = now + Math.max(wait, paceWait) + ConsumerWindows.CLAIM_NANOS;
+            }
+            if (paceWait >= wait) {
+                return Grant.refused("the proxy spreads its Coldsend budget over the hour, and what it may spend in this"
+                        + " part of it is spent", paceWait);
             }
             return Grant.refused(borrowing ? "your share of the proxy's Coldsend budget is spent, and no idle share"
-                    + " can be lent now" : "the proxy's Coldsend budget is spent", wait);
+                    + " can be lent now" : "the proxy's Coldsend budget is spent", Math.max(wait, paceWait));
         }
         boolean lent = mine.borrowing(mine.minute.count(now), minuteLimit()) || mine.borrowing(mine.hour.count(now), hourLimit());
         mine.record(now, lent);
@@ -251,7 +271,8 @@ public class QuotaGovernor {
                 || minute.count(now) > minuteLimit() || hour.count(now) > hourLimit()) {
             return false;
         }
-        List<SlidingLog> counting = List.of(minute, hour, mine.minute, mine.hour);
+        List<SlidingLog> counting = pace.on() ? List.of(minute, hour, mine.minute, mine.hour, pace.log, mine.pace)
+                : List.of(minute, hour, mine.minute, mine.hour);
         if (!counting.stream().allMatch(log -> log.countsOneAtOrBefore(paidAt, now))) {
             return false;
         }
@@ -271,6 +292,7 @@ public class QuotaGovernor {
     private void sent(long now) {
         minute.record(now);
         hour.record(now);
+        pace.log.recordSaturating(now);
         dropViews();
         takeFromColdsendsCount();
         letOut(now);
@@ -350,6 +372,17 @@ public class QuotaGovernor {
         return (hourWindow ? hour : minute).waitNanos(now, room(mine, hourWindow, limit, now));
     }
 
+    /**
+     * Nanoseconds until {@code mine} may send one more within the pace ({@link Pace}), 0 when it
+     * is not paced: the pace's units less what the other consumers' shares of it keep from it.
+     */
+    private long paceWait(ConsumerWindows mine, long now) {
+        if (!pace.paces(mine.priority)) {
+            return 0;
+        }
+        return pace.log.waitNanos(now, room(mine, false, pace.limit(hourLimit()), now, each -> each.pace.count(now)));
+    }
+
     /** The units of the window {@code mine} may see spent in all, its own sends and everyone else's, on this replica. */
     private int room(ConsumerWindows mine, boolean hourWindow, int limit, long now) {
         return room(mine, hourWindow, limit, now, each -> each.log(hourWindow).count(now));
@@ -397,6 +430,30 @@ public class QuotaGovernor {
         SharedView all = view != null && view.valid(now) ? view : null;
         return new int[] { spareRoom(minuteLimit(), now, each -> usedEverywhere(each, false, all, now)),
                 spareRoom(hourLimit(), now, each -> usedEverywhere(each, true, all, now)) };
+    }
+
+    /**
+     * Nanoseconds until a spare-budget refresh (background, so always paced when the pace is on)
+     * may go within the pace: its units less what every consumer's share of it keeps from a
+     * background borrower; 0 when nothing is paced.
+     */
+    private long sparePace(long now) {
+        if (!pace.on()) {
+            return 0;
+        }
+        return pace.log.waitNanos(now, spareRoom(pace.limit(hourLimit()), now, each -> each.pace.count(now)));
+    }
+
+    /**
+     * With the Redis tier, a refusal by this replica's pace before any unit is leased for
+     * {@code consumer} (a leased unit the local governor then refuses would be spent unsent);
+     * null when the pace lets it go. {@code spare}: for a spare-budget refresh instead.
+     */
+    synchronized Grant paceRefusal(Consumer consumer, boolean spare) {
+        long now = ticker.read();
+        long wait = spare ? sparePace(now) : paceWait(share(consumer), now);
+        return wait > 0 ? Grant.refused(spare ? "no spare budget" : "the proxy spreads its Coldsend budget over the hour,"
+                + " and what it may spend in this part of it is spent", wait) : null;
     }
 
     /**
@@ -562,8 +619,10 @@ public class QuotaGovernor {
         }
         int minuteRoom = spareRoom(minuteLimit(), now, each -> each.minute.count(now));
         int hourRoom = spareRoom(hourLimit(), now, each -> each.hour.count(now));
-        if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom) {
-            return Grant.refused("no spare budget", Math.max(minute.waitNanos(now, minuteRoom), hour.waitNanos(now, hourRoom)));
+        long paceWait = sparePace(now);
+        if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom || paceWait > 0) {
+            return Grant.refused("no spare budget", Math.max(paceWait,
+                    Math.max(minute.waitNanos(now, minuteRoom), hour.waitNanos(now, hourRoom))));
         }
         spareSent++;
         sent(now);
@@ -676,7 +735,7 @@ public class QuotaGovernor {
     private ConsumerWindows share(Consumer consumer) {
         ConsumerWindows existing = shares.get(consumer.name());
         return existing != null ? existing
-                : shares.computeIfAbsent(consumer.name(), name -> new ConsumerWindows(consumer, perMinute, perHour, inFlightNanos));
+                : shares.computeIfAbsent(consumer.name(), name -> new ConsumerWindows(consumer, perMinute, perHour, inFlightNanos, pace));
     }
 
     /**
@@ -693,8 +752,20 @@ public class QuotaGovernor {
         long hourFree = hourLeft == 0 ? now + lendingWait(mine, true, now) : mine.hour.nextFreeAt(now);
         long minuteMoves = minute.nextFreeAt(now);
         long hourMoves = hour.nextFreeAt(now);
+        long paceMoves = pace.log.nextFreeAt(now);
         long validUntil = Math.min(minuteMoves > now ? minuteMoves : Long.MAX_VALUE, hourMoves > now ? hourMoves : Long.MAX_VALUE);
+        if (pace.paces(mine.priority) && paceMoves > now) {
+            validUntil = Math.min(validUntil, paceMoves);
+        }
         Budget fresh = Budget.tighter(minuteLimit, minuteLeft, minuteFree, hourLimit, hourLeft, hourFree, validUntil);
+        if (pace.paces(mine.priority)) {
+            int paceLimit = pace.limit(hourLimit());
+            int paceQuota = mine.guarantee(paceLimit);
+            int paceLeft = Math.min(paceQuota, Math.max(0,
+                    room(mine, false, paceLimit, now, each -> each.pace.count(now)) - pace.log.count(now)));
+            long paceFree = paceLeft == 0 ? now + paceWait(mine, now) : mine.pace.nextFreeAt(now);
+            fresh = Budget.withPace(fresh, paceQuota, paceLeft, paceFree, pace.windowSeconds());
+        }
         long heldUntil = heldUntil(now);
         if (heldUntil > now) {
             fresh = fresh.spentUntil(heldUntil);

@@ -56,17 +56,25 @@ public abstract class DayTraceBench {
                 TraceReport.PER_HOUR);
         String markdown = report.render(received, coldsend.refused(), bound, seconds)
                 + "Refreshes of hot leads paid from spare budget: " + replay.refreshes() + ".\n";
-        write(Path.of("target", "daytrace"), trace.name(), markdown);
+        String name = trace.name() + variant();
+        write(Path.of("target", "daytrace"), name, markdown);
         String results = System.getProperty("bench.results");
         if (results != null && !results.isBlank()) {
-            write(Path.of(results), "daytrace-" + trace.name(), markdown);
+            write(Path.of(results), "daytrace-" + name, markdown);
         }
         System.out.println(markdown);
         assertThat(coldsend.refused()).as("requests Coldsend refused: the proxy went over a window").isZero();
         return report;
     }
 
-    private static void write(Path folder, String name, String markdown) throws IOException {
+    /** What the report's name adds for a replay with a setting moved ({@code bench.per-minute}, {@code bench.pace-window}). */
+    private static String variant() {
+        String perMinute = System.getProperty("bench.per-minute");
+        String paceWindow = System.getProperty("bench.pace-window");
+        return (perMinute != null ? "-per-minute-" + perMinute : "") + (paceWindow != null ? "-pace-" + paceWindow : "");
+    }
+
+        private static void write(Path folder, String name, String markdown) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve(name + ".md"), markdown);
     }

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
+import dev.coldsendproxy.quota.SharingConfig;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.smallrye.config.WithDefault;
 
 /**
  * The proxy as shipped (default configuration, access lines on) with Coldsend's real limits and a
@@ -26,6 +28,8 @@ public abstract class DayTraceProfile implements QuarkusTestProfile {
         // measure spreading the hour (README "Spreading the hour").
         config.put("coldsend.quota.per-minute", System.getProperty("bench.per-minute", "100"));
         config.put("coldsend.quota.per-hour", "1000");
+        // Spreading the hour as shipped (the test profile turns it off); bench.pace-window replays another window, 0s none.
+        config.put("proxy.quota.pace-window", System.getProperty("bench.pace-window", shippedPaceWindow()));
         // The shipped upstream timeouts, not the test profile's longer ones (they set how long a
         // unit counts as in flight, and so how long past a window the key's windows count it).
         config.put("coldsend.http.attempt-timeout", "2s");
@@ -45,7 +49,16 @@ public abstract class DayTraceProfile implements QuarkusTestProfile {
         return config;
     }
 
-    /** The key {@code consumer} sends; test-only. */
+    /** {@code proxy.quota.pace-window}'s default, as the mapping declares it. */
+    static String shippedPaceWindow() {
+        try {
+            return SharingConfig.class.getMethod("paceWindow").getAnnotation(WithDefault.class).value();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+        /** The key {@code consumer} sends; test-only. */
     static String key(String consumer) {
         return "bench-" + consumer + "-TEST-ONLY-key";
     }

@@ -52,6 +52,11 @@ class BudgetWaitsTest {
             public boolean oneUntilFirstAnswer() {
                 return false;
             }
+
+            @Override
+            public Duration paceWindow() {
+                return Duration.ZERO;
+            }
         };
     }
 
