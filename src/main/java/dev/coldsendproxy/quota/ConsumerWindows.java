@@ -28,6 +28,8 @@ final class ConsumerWindows {
     long claimUntil = Long.MIN_VALUE;
     /** This consumer's {@code RateLimit-*} view, dropped whenever any consumer sends. */
     volatile Budget view;
+    /** The tighter view of all replicas with this one's policy, and the two it was made of: made once per pair. */
+    private volatile SharedWithPolicy sharedWithPolicy;
     /** Requests sent for this consumer, and how many of them were lent (beyond its guarantee), for metrics. */
     volatile long sent;
     volatile long borrowed;
@@ -46,7 +48,26 @@ final class ConsumerWindows {
         this.pace = pacing.window(perHour, inFlightNanos);
     }
 
-    SlidingLog log(boolean hourWindow) {
+    /**
+     * {@code shared}'s values (all replicas' spend, tighter than this replica's view) with the
+     * policy of {@code local}, which lists the pace; the same object while neither changes, so a
+     * hit allocates nothing.
+     */
+    Budget withPolicyOf(Budget shared, Budget local) {
+        SharedWithPolicy last = sharedWithPolicy;
+        if (last != null && last.shared() == shared && last.local() == local) {
+            return last.budget();
+        }
+        Budget budget = new Budget(shared.limit(), shared.remaining(), shared.resetAtNanos(), shared.validUntilNanos(),
+                shared.windowSeconds(), local.policy());
+        sharedWithPolicy = new SharedWithPolicy(shared, local, budget);
+        return budget;
+    }
+
+    private record SharedWithPolicy(Budget shared, Budget local, Budget budget) {
+    }
+
+        SlidingLog log(boolean hourWindow) {
         return hourWindow ? hour : minute;
     }
 

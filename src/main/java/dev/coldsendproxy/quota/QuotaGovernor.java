@@ -694,7 +694,8 @@ public class QuotaGovernor {
         if (all != null && all.valid(now)) {
             Budget everywhere = all.budget(consumer);
             if (everywhere != null && everywhere.remaining() < view.remaining()) {
-                return everywhere;
+                // The shared view knows no pace: a paced consumer's answers keep listing it.
+                return pace.paces(mine.priority) ? mine.withPolicyOf(everywhere, view) : everywhere;
             }
         }
         return view;

@@ -96,6 +96,19 @@ class QuotaGovernorSharedViewTest {
     }
 
     @Test
+    void aPacedConsumersSharedBudgetStillListsThePaceAndIsMadeOncePerView() {
+        QuotaGovernor paced = new QuotaGovernor(Configs.quota(PER_MINUTE, PER_HOUR), 0.1, List.of(), 0,
+                Duration.ofMinutes(6).toNanos(), 1, now::get);
+        paced.adopt(view(consumerASpent(3, 40_000)));
+
+        Budget budget = paced.budget("a", 0.5);
+
+        assertThat(budget.remaining()).as("all replicas' count").isEqualTo(2);
+        assertThat(budget.policy().toString()).isEqualTo("\"minute\";q=5;w=60, \"hour\";q=50;w=3600, \"pace\";q=5;w=360");
+        assertThat(paced.budget("a", 0.5)).as("no object per answer").isSameAs(budget);
+    }
+
+        @Test
     void keepsThisReplicasBudgetWhenAllReplicasTogetherLeaveAsMuch() {
         for (int i = 0; i < 3; i++) {
             governor.tryAcquire("a", 0.5);
