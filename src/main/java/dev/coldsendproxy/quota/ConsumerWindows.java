@@ -26,6 +26,11 @@ final class ConsumerWindows {
     final SlidingLog pace;
     /** Until when freed units go to this consumer before any borrower; it was refused below its guarantee. */
     long claimUntil = Long.MIN_VALUE;
+    /**
+     * The same within the pace ({@link Pace}) alone: refused by the pace below its guarantee of it.
+     * Kept apart so that a pace refusal (minutes long) never holds back units of the key's windows.
+     */
+    long paceClaimUntil = Long.MIN_VALUE;
     /** This consumer's {@code RateLimit-*} view, dropped whenever any consumer sends. */
     volatile Budget view;
     /** The tighter view of all replicas with this one's policy, and the two it was made of: made once per pair. */
@@ -88,9 +93,19 @@ final class ConsumerWindows {
      * critical and the asker background.
      */
     int guardedFrom(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now) {
+        return guardedFrom(asker, askerBorrows, used, limit, holdback, now, claimUntil);
+    }
+
+    /** {@link #guardedFrom} within the pace, where only a claim made by a pace refusal counts. */
+    int guardedFromInPace(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now) {
+        return guardedFrom(asker, askerBorrows, used, limit, holdback, now, paceClaimUntil);
+    }
+
+    private int guardedFrom(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now,
+            long claimedUntil) {
         int guarantee = guarantee(limit);
         int guarded = Math.max(0, heldBack(guarantee, holdback) - used);
-        if (askerBorrows && (now < claimUntil
+        if (askerBorrows && (now < claimedUntil
                 || (priority == Priority.CRITICAL && asker.priority == Priority.BACKGROUND))) {
             guarded = Math.max(guarded, guarantee - used);
         }

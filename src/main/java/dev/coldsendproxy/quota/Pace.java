@@ -53,7 +53,8 @@ final class Pace {
 
     /** The window's length in whole seconds, for its {@code RateLimit-Policy}. */
     int windowSeconds() {
-        return (int) (windowNanos / Units.SECOND);
+        // Rounded up: a window a hair over a minute is 61 s, never taken for the minute's policy.
+        return (int) Units.secondsUp(windowNanos);
     }
 
     /** Whether anything is paced. */

@@ -208,12 +208,12 @@ public class QuotaGovernor {
         long paceWait = paceWait(mine, now);
         if (wait > 0 || paceWait > 0) {
             boolean borrowing = mine.borrowing(mine.minute.count(now), minuteLimit())
-                    || mine.borrowing(mine.hour.count(now), hourLimit())
-                    || (pace.paces(mine.priority) && mine.borrowing(mine.pace.count(now), pace.limit(hourLimit())));
-            if (!borrowing) {
+                    || mine.borrowing(mine.hour.count(now), hourLimit());
+            if (wait > 0 && !borrowing) {
                 // Told to come back when a unit frees: its claim holds that unit until then and a grace after.
-                mine.claimUntil = now + Math.max(wait, paceWait) + ConsumerWindows.CLAIM_NANOS;
+                mine.claimUntil = now + wait + ConsumerWindows.CLAIM_NANOS;
             }
+            claimPaceIfBelowGuarantee(mine, paceWait, now);
             if (paceWait >= wait) {
                 return Grant.refused("the proxy spreads its Coldsend budget over the hour, and what it may spend in this"
                         + " part of it is spent", paceWait);
@@ -380,7 +380,30 @@ public class QuotaGovernor {
         if (!pace.paces(mine.priority)) {
             return 0;
         }
-        return pace.log.waitNanos(now, room(mine, false, pace.limit(hourLimit()), now, each -> each.pace.count(now)));
+        return pace.log.waitNanos(now, paceRoom(mine, pace.limit(hourLimit()), now));
+    }
+
+    /**
+     * The units of the pace {@code mine} may see spent in all: as {@link #room} judges a window,
+     * with the claims of pace refusals alone, and never less than one, so holdbacks that add up to
+     * the whole of a small pace cannot shut every paced consumer out for good.
+     */
+    private int paceRoom(ConsumerWindows mine, int limit, long now) {
+        boolean borrows = mine.borrowing(mine.pace.count(now), limit);
+        int guarded = 0;
+        for (ConsumerWindows other : shares.values()) {
+            if (other != mine) {
+                guarded += other.guardedFromInPace(mine, borrows, other.pace.count(now), limit, holdback, now);
+            }
+        }
+        return Math.max(1, limit - guarded);
+    }
+
+    /** A consumer refused by the pace below its guarantee of it has first claim on the pace's freed units. */
+    private void claimPaceIfBelowGuarantee(ConsumerWindows mine, long paceWait, long now) {
+        if (paceWait > 0 && !mine.borrowing(mine.pace.count(now), pace.limit(hourLimit()))) {
+            mine.paceClaimUntil = now + paceWait + ConsumerWindows.CLAIM_NANOS;
+        }
     }
 
     /** The units of the window {@code mine} may see spent in all, its own sends and everyone else's, on this replica. */
@@ -441,7 +464,12 @@ public class QuotaGovernor {
         if (!pace.on()) {
             return 0;
         }
-        return pace.log.waitNanos(now, spareRoom(pace.limit(hourLimit()), now, each -> each.pace.count(now)));
+        int limit = pace.limit(hourLimit());
+        int room = limit;
+        for (ConsumerWindows each : shares.values()) {
+            room -= each.guardedFromInPace(SPARE, /* askerBorrows= */ true, each.pace.count(now), limit, holdback, now);
+        }
+        return pace.log.waitNanos(now, room);
     }
 
     /**
@@ -451,7 +479,14 @@ public class QuotaGovernor {
      */
     synchronized Grant paceRefusal(Consumer consumer, boolean spare) {
         long now = ticker.read();
-        long wait = spare ? sparePace(now) : paceWait(share(consumer), now);
+        long wait;
+        if (spare) {
+            wait = sparePace(now);
+        } else {
+            ConsumerWindows mine = share(consumer);
+            wait = paceWait(mine, now);
+            claimPaceIfBelowGuarantee(mine, wait, now);
+        }
         return wait > 0 ? Grant.refused(spare ? "no spare budget" : "the proxy spreads its Coldsend budget over the hour,"
                 + " and what it may spend in this part of it is spent", wait) : null;
     }
@@ -589,7 +624,7 @@ public class QuotaGovernor {
      */
     public synchronized int spareUnits() {
         long now = ticker.read();
-        if (heldByColdsend(now)) {
+        if (heldByColdsend(now) || sparePace(now) > 0) {
             return 0;
         }
         int minuteLeft = minute.remaining(now, minuteLimit());
@@ -762,8 +797,7 @@ public class QuotaGovernor {
         if (pace.paces(mine.priority)) {
             int paceLimit = pace.limit(hourLimit());
             int paceQuota = mine.guarantee(paceLimit);
-            int paceLeft = Math.min(paceQuota, Math.max(0,
-                    room(mine, false, paceLimit, now, each -> each.pace.count(now)) - pace.log.count(now)));
+            int paceLeft = Math.min(paceQuota, Math.max(0, paceRoom(mine, paceLimit, now) - pace.log.count(now)));
             long paceFree = paceLeft == 0 ? now + paceWait(mine, now) : mine.pace.nextFreeAt(now);
             fresh = Budget.withPace(fresh, paceQuota, paceLeft, paceFree, pace.windowSeconds());
         }

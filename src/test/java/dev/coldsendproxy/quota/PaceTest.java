@@ -84,6 +84,65 @@ class PaceTest {
     }
 
     @Test
+    void aConsumerRefusedByThePaceBelowItsGuaranteeHasFirstClaimOnThePaceAsItFrees() {
+        Consumer a = new Consumer("a", 0.5);
+        Consumer b = new Consumer("b", 0.5);
+        QuotaGovernor governor = governor(SIX_MINUTES, 0, a, b);
+        assertThat(grants(governor, b, 100)).as("b borrows a's idle half").isEqualTo(100);
+        advance(Duration.ofMinutes(2));
+        assertThat(governor.tryAcquire(a, true).granted()).as("a, below its guarantee: refused by the pace alone").isFalse();
+
+        advance(Duration.ofMinutes(4));
+        int toB = grants(governor, b, 100);
+        int toA = grants(governor, a, 100);
+
+        assertThat(toB).as("b asks first, but leaves a's unspent half of the pace").isEqualTo(50);
+        assertThat(toA).isEqualTo(50);
+    }
+
+    @Test
+    void aPaceRefusalBeforeALeaseClaimsAsALocalOneDoes() {
+        Consumer a = new Consumer("a", 0.5);
+        Consumer b = new Consumer("b", 0.5);
+        QuotaGovernor governor = governor(SIX_MINUTES, 0, a, b);
+        grants(governor, b, 100);
+        advance(Duration.ofMinutes(2));
+
+        Grant refused = governor.paceRefusal(a, /* spare= */ false);
+        advance(Duration.ofMinutes(4));
+
+        assertThat(refused).isNotNull();
+        assertThat(grants(governor, b, 100)).as("a's claim holds its half of the pace").isEqualTo(50);
+    }
+
+    @Test
+    void aPaceRefusalsClaimHoldsOnlyThePaceNotTheKeysWindows() {
+        Consumer critical = new Consumer("critical", 0.5, Consumer.NO_MAX_STALE, Priority.CRITICAL);
+        Consumer a = new Consumer("a", 0.5);
+        QuotaGovernor governor = governor(SIX_MINUTES, 0, critical, a);
+        assertThat(grants(governor, critical, 100)).as("critical borrows a's idle half of the minute").isEqualTo(100);
+        advance(Duration.ofSeconds(71));
+        assertThat(governor.tryAcquire(a, true).granted()).as("a: refused by the pace (critical's 100 count)").isFalse();
+
+        int critical2 = grants(governor, critical, 100);
+
+        assertThat(critical2).as("a's claim of the pace keeps no unit of the minute from critical").isEqualTo(100);
+    }
+
+    @Test
+    void aPaceSmallerThanTheOthersHoldbacksStillLetsAUnitThrough() {
+        List<Consumer> twelve = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            twelve.add(new Consumer("c" + i, 1.0 / 12));
+        }
+        // 100 an hour: 11 in 6 minutes with the holdbacks, and each of the eleven others keeps 1.
+        QuotaGovernor governor = new QuotaGovernor(Configs.quota(100, 100), 0.1, twelve, 0, SIX_MINUTES.toNanos(), 1,
+                now::get);
+
+        assertThat(governor.tryAcquire(twelve.get(0), true).granted()).isTrue();
+    }
+
+    @Test
     void aPacedConsumersHeadersSayThePaceAndPromiseNoUnitItRefuses() {
         QuotaGovernor governor = governor(SIX_MINUTES, 0, normal, critical);
         Budget before = governor.budget("normal", 1.0);
@@ -109,10 +168,12 @@ class PaceTest {
         // Refreshes, not cold asks: cold demand would keep the spare units for cold leads.
         refreshes(governor, normal, 50);
         advance(Duration.ofMinutes(2));
+        int spareBefore = governor.spareUnits();
         refreshes(governor, normal, 50);
 
-        assertThat(governor.spareUnits()).as("the key's windows would lend it").isPositive();
-        assertThat(governor.tryAcquireSpare().granted()).as("the pace does not").isFalse();
+        assertThat(spareBefore).as("the minute and the hour have units to spare, and so has the pace").isPositive();
+        assertThat(governor.spareUnits()).as("the pace is spent: no unit is spare, whatever the minute has left").isZero();
+        assertThat(governor.tryAcquireSpare().granted()).isFalse();
         assertThat(governor.paceRefusal(null, /* spare= */ true)).isNotNull();
         assertThat(governor.paceRefusal(critical, /* spare= */ false)).as("never for critical").isNull();
     }
