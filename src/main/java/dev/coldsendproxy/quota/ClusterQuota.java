@@ -119,7 +119,7 @@ public class ClusterQuota {
         int hourLimit = governor.hourLimit();
         seen.put(consumer.name(), new LeaseLedger.ShareLimits(consumer.name(),
                 Units.shareOf(consumer.share(), minuteLimit), Units.shareOf(consumer.share(), hourLimit)));
-        Grant paced = governor.paceRefusal(consumer, /* spare= */ false);
+        Grant paced = governor.paceRefusal(consumer);
         if (paced != null) {
             return Uni.createFrom().item(paced);
         }
@@ -138,7 +138,7 @@ public class ClusterQuota {
      */
     Uni<Grant> acquireSpare() {
         int[] room = governor.clusterRoomForSpare();
-        if (room[0] <= 0 || room[1] <= 0 || governor.paceRefusal(null, /* spare= */ true) != null) {
+        if (room[0] <= 0 || room[1] <= 0) {
             return Uni.createFrom().item(Grant.refused("no spare budget", Units.MINUTE));
         }
         return leases.acquire(new LeaseLedger.ShareLimits(SPARE, governor.minuteLimit(), governor.hourLimit()), room[0],

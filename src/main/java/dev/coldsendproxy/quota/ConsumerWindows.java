@@ -50,7 +50,7 @@ final class ConsumerWindows {
         // Sized for the whole key: with lending, one consumer may spend every unit of a window.
         this.minute = new SlidingLog(perMinute, Units.MINUTE + inFlightNanos);
         this.hour = new SlidingLog(perHour, Units.HOUR + inFlightNanos);
-        this.pace = pacing.window(perHour, inFlightNanos);
+        this.pace = pacing.newLog();
     }
 
     /**
@@ -72,7 +72,7 @@ final class ConsumerWindows {
     private record SharedWithPolicy(Budget shared, Budget local, Budget budget) {
     }
 
-        SlidingLog log(boolean hourWindow) {
+    SlidingLog log(boolean hourWindow) {
         return hourWindow ? hour : minute;
     }
 
@@ -90,22 +90,14 @@ final class ConsumerWindows {
      * Units of this consumer's guarantee that {@code asker} must leave free in a window of
      * {@code limit} where this consumer spent {@code used}: the unspent part of its holdback; when
      * the asker borrows, all of its unspent guarantee while it claims freed units, or while it is
-     * critical and the asker background.
+     * critical and the asker background. {@code inPace}: the window is the pace's, where only a
+     * claim made by a pace refusal counts ({@link #paceClaimUntil}).
      */
-    int guardedFrom(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now) {
-        return guardedFrom(asker, askerBorrows, used, limit, holdback, now, claimUntil);
-    }
-
-    /** {@link #guardedFrom} within the pace, where only a claim made by a pace refusal counts. */
-    int guardedFromInPace(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now) {
-        return guardedFrom(asker, askerBorrows, used, limit, holdback, now, paceClaimUntil);
-    }
-
-    private int guardedFrom(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now,
-            long claimedUntil) {
+    int guardedFrom(ConsumerWindows asker, boolean askerBorrows, int used, int limit, double holdback, long now,
+            boolean inPace) {
         int guarantee = guarantee(limit);
         int guarded = Math.max(0, heldBack(guarantee, holdback) - used);
-        if (askerBorrows && (now < claimedUntil
+        if (askerBorrows && (now < (inPace ? paceClaimUntil : claimUntil)
                 || (priority == Priority.CRITICAL && asker.priority == Priority.BACKGROUND))) {
             guarded = Math.max(guarded, guarantee - used);
         }

@@ -21,6 +21,7 @@ final class Pace {
     static final Pace OFF = new Pace(0, 1, 1, 0, 0);
 
     private final long windowNanos;
+    private final int perHour;
     private final long inFlightNanos;
     private final double holdback;
     private final int replicas;
@@ -29,10 +30,9 @@ final class Pace {
 
     /**
      * {@code windowNanos}: 0 for off, else more than a minute (so its policy is told from the
-     * minute's) and less than an hour. {@code holdback}: {@code proxy.quota.holdback}, which the
-     * pace makes room for.
-     * {@code perHour}: the most sends any window can hold. {@code replicas}: how many replicas
-     * share the pace (1 without the Redis tier).
+     * minute's) and less than an hour. {@code perHour}: the most sends any window can hold.
+     * {@code replicas}: how many replicas share the pace (1 without the Redis tier).
+     * {@code holdback}: {@code proxy.quota.holdback}, which the pace makes room for.
      */
     Pace(long windowNanos, int perHour, int replicas, long inFlightNanos, double holdback) {
         if (windowNanos != 0 && (windowNanos <= Units.MINUTE || windowNanos >= Units.HOUR)) {
@@ -40,10 +40,11 @@ final class Pace {
                     + java.time.Duration.ofNanos(windowNanos));
         }
         this.windowNanos = windowNanos;
+        this.perHour = perHour;
         this.inFlightNanos = inFlightNanos;
         this.holdback = holdback;
         this.replicas = Math.max(1, replicas);
-        this.log = window(perHour, inFlightNanos);
+        this.log = newLog();
     }
 
     /** Whether sends for a consumer of {@code priority} are paced. */
@@ -76,7 +77,7 @@ final class Pace {
     }
 
     /** A log of the sends in one pace window (and their in-flight time), sized for the most a window may hold. */
-    SlidingLog window(int perHour, long inFlightNanos) {
+    SlidingLog newLog() {
         return new SlidingLog(perHour, windowNanos + inFlightNanos);
     }
 }

@@ -215,11 +215,10 @@ public class QuotaGovernor {
             }
             claimPaceIfBelowGuarantee(mine, paceWait, now);
             if (paceWait >= wait) {
-                return Grant.refused("the proxy spreads its Coldsend budget over the hour, and what it may spend in this"
-                        + " part of it is spent", paceWait);
+                return paceRefused(paceWait);
             }
             return Grant.refused(borrowing ? "your share of the proxy's Coldsend budget is spent, and no idle share"
-                    + " can be lent now" : "the proxy's Coldsend budget is spent", Math.max(wait, paceWait));
+                    + " can be lent now" : "the proxy's Coldsend budget is spent", wait);
         }
         boolean lent = mine.borrowing(mine.minute.count(now), minuteLimit()) || mine.borrowing(mine.hour.count(now), hourLimit());
         mine.record(now, lent);
@@ -389,14 +388,7 @@ public class QuotaGovernor {
      * the whole of a small pace cannot shut every paced consumer out for good.
      */
     private int paceRoom(ConsumerWindows mine, int limit, long now) {
-        boolean borrows = mine.borrowing(mine.pace.count(now), limit);
-        int guarded = 0;
-        for (ConsumerWindows other : shares.values()) {
-            if (other != mine) {
-                guarded += other.guardedFromInPace(mine, borrows, other.pace.count(now), limit, holdback, now);
-            }
-        }
-        return Math.max(1, limit - guarded);
+        return Math.max(1, room(mine, limit, now, each -> each.pace.count(now), /* inPace= */ true));
     }
 
     /** A consumer refused by the pace below its guarantee of it has first claim on the pace's freed units. */
@@ -408,16 +400,19 @@ public class QuotaGovernor {
 
     /** The units of the window {@code mine} may see spent in all, its own sends and everyone else's, on this replica. */
     private int room(ConsumerWindows mine, boolean hourWindow, int limit, long now) {
-        return room(mine, hourWindow, limit, now, each -> each.log(hourWindow).count(now));
+        return room(mine, limit, now, each -> each.log(hourWindow).count(now), /* inPace= */ false);
     }
 
-    /** As {@link #room(ConsumerWindows, boolean, int, long)}, with each consumer's sends in the window as {@code used} says. */
-    private int room(ConsumerWindows mine, boolean hourWindow, int limit, long now, ToIntFunction<ConsumerWindows> used) {
+    /**
+     * As {@link #room(ConsumerWindows, boolean, int, long)}, with each consumer's sends in the window
+     * as {@code used} says; {@code inPace}: the window is the pace's, where only pace claims count.
+     */
+    private int room(ConsumerWindows mine, int limit, long now, ToIntFunction<ConsumerWindows> used, boolean inPace) {
         boolean borrows = mine.borrowing(used.applyAsInt(mine), limit);
         int guarded = 0;
         for (ConsumerWindows other : shares.values()) {
             if (other != mine) {
-                guarded += other.guardedFrom(mine, borrows, used.applyAsInt(other), limit, holdback, now);
+                guarded += other.guardedFrom(mine, borrows, used.applyAsInt(other), limit, holdback, now, inPace);
             }
         }
         return limit - guarded;
@@ -434,8 +429,8 @@ public class QuotaGovernor {
         ConsumerWindows mine = share(consumer);
         SharedView view = shared;
         SharedView all = view != null && view.valid(now) ? view : null;
-        return new int[] { room(mine, false, minuteLimit(), now, each -> usedEverywhere(each, false, all, now)),
-                room(mine, true, hourLimit(), now, each -> usedEverywhere(each, true, all, now)) };
+        return new int[] { room(mine, minuteLimit(), now, each -> usedEverywhere(each, false, all, now), /* inPace= */ false),
+                room(mine, hourLimit(), now, each -> usedEverywhere(each, true, all, now), /* inPace= */ false) };
     }
 
     /**
@@ -451,8 +446,8 @@ public class QuotaGovernor {
         long now = ticker.read();
         SharedView view = shared;
         SharedView all = view != null && view.valid(now) ? view : null;
-        return new int[] { spareRoom(minuteLimit(), now, each -> usedEverywhere(each, false, all, now)),
-                spareRoom(hourLimit(), now, each -> usedEverywhere(each, true, all, now)) };
+        return new int[] { spareRoom(minuteLimit(), now, each -> usedEverywhere(each, false, all, now), /* inPace= */ false),
+                spareRoom(hourLimit(), now, each -> usedEverywhere(each, true, all, now), /* inPace= */ false) };
     }
 
     /**
@@ -464,41 +459,37 @@ public class QuotaGovernor {
         if (!pace.on()) {
             return 0;
         }
-        int limit = pace.limit(hourLimit());
-        int room = limit;
-        for (ConsumerWindows each : shares.values()) {
-            room -= each.guardedFromInPace(SPARE, /* askerBorrows= */ true, each.pace.count(now), limit, holdback, now);
-        }
-        return pace.log.waitNanos(now, room);
+        return pace.log.waitNanos(now, spareRoom(pace.limit(hourLimit()), now, each -> each.pace.count(now), /* inPace= */ true));
     }
 
     /**
      * With the Redis tier, a refusal by this replica's pace before any unit is leased for
      * {@code consumer} (a leased unit the local governor then refuses would be spent unsent);
-     * null when the pace lets it go. {@code spare}: for a spare-budget refresh instead.
+     * null when the pace lets it go. A spare refresh needs no such check: while the pace holds it
+     * back, no unit is spare ({@link #spareUnits()}), so {@link #clusterRoomForSpare()} leaves no room.
      */
-    synchronized Grant paceRefusal(Consumer consumer, boolean spare) {
+    synchronized Grant paceRefusal(Consumer consumer) {
         long now = ticker.read();
-        long wait;
-        if (spare) {
-            wait = sparePace(now);
-        } else {
-            ConsumerWindows mine = share(consumer);
-            wait = paceWait(mine, now);
-            claimPaceIfBelowGuarantee(mine, wait, now);
-        }
-        return wait > 0 ? Grant.refused(spare ? "no spare budget" : "the proxy spreads its Coldsend budget over the hour,"
-                + " and what it may spend in this part of it is spent", wait) : null;
+        ConsumerWindows mine = share(consumer);
+        long wait = paceWait(mine, now);
+        claimPaceIfBelowGuarantee(mine, wait, now);
+        return wait > 0 ? paceRefused(wait) : null;
+    }
+
+    private static Grant paceRefused(long wait) {
+        return Grant.refused("the proxy spreads its Coldsend budget over the hour, and what it may spend in this part of"
+                + " it is spent", wait);
     }
 
     /**
      * The units of a window a spare-budget refresh may see spent in all: {@code limit} less what
-     * every consumer's guarantee keeps from a background borrower, each having spent what {@code used} says.
+     * every consumer's guarantee keeps from a background borrower, each having spent what {@code used} says;
+     * {@code inPace} as in {@link #room(ConsumerWindows, int, long, ToIntFunction, boolean)}.
      */
-    private int spareRoom(int limit, long now, ToIntFunction<ConsumerWindows> used) {
+    private int spareRoom(int limit, long now, ToIntFunction<ConsumerWindows> used, boolean inPace) {
         int room = limit;
         for (ConsumerWindows each : shares.values()) {
-            room -= each.guardedFrom(SPARE, /* askerBorrows= */ true, used.applyAsInt(each), limit, holdback, now);
+            room -= each.guardedFrom(SPARE, /* askerBorrows= */ true, used.applyAsInt(each), limit, holdback, now, inPace);
         }
         return room;
     }
@@ -652,8 +643,8 @@ public class QuotaGovernor {
         if (awaitingFirstAnswer(now)) {
             return firstAnswerPending(now);
         }
-        int minuteRoom = spareRoom(minuteLimit(), now, each -> each.minute.count(now));
-        int hourRoom = spareRoom(hourLimit(), now, each -> each.hour.count(now));
+        int minuteRoom = spareRoom(minuteLimit(), now, each -> each.minute.count(now), /* inPace= */ false);
+        int hourRoom = spareRoom(hourLimit(), now, each -> each.hour.count(now), /* inPace= */ false);
         long paceWait = sparePace(now);
         if (minute.count(now) >= minuteRoom || hour.count(now) >= hourRoom || paceWait > 0) {
             return Grant.refused("no spare budget", Math.max(paceWait,
@@ -788,17 +779,19 @@ public class QuotaGovernor {
         long hourFree = hourLeft == 0 ? now + lendingWait(mine, true, now) : mine.hour.nextFreeAt(now);
         long minuteMoves = minute.nextFreeAt(now);
         long hourMoves = hour.nextFreeAt(now);
-        long paceMoves = pace.log.nextFreeAt(now);
         long validUntil = Math.min(minuteMoves > now ? minuteMoves : Long.MAX_VALUE, hourMoves > now ? hourMoves : Long.MAX_VALUE);
-        if (pace.paces(mine.priority) && paceMoves > now) {
+        boolean paced = pace.paces(mine.priority);
+        long paceMoves = paced ? pace.log.nextFreeAt(now) : now;
+        if (paceMoves > now) {
             validUntil = Math.min(validUntil, paceMoves);
         }
         Budget fresh = Budget.tighter(minuteLimit, minuteLeft, minuteFree, hourLimit, hourLeft, hourFree, validUntil);
-        if (pace.paces(mine.priority)) {
+        if (paced) {
             int paceLimit = pace.limit(hourLimit());
             int paceQuota = mine.guarantee(paceLimit);
-            int paceLeft = Math.min(paceQuota, Math.max(0, paceRoom(mine, paceLimit, now) - pace.log.count(now)));
-            long paceFree = paceLeft == 0 ? now + paceWait(mine, now) : mine.pace.nextFreeAt(now);
+            int paceRoom = paceRoom(mine, paceLimit, now);
+            int paceLeft = Math.min(paceQuota, Math.max(0, paceRoom - pace.log.count(now)));
+            long paceFree = paceLeft == 0 ? now + pace.log.waitNanos(now, paceRoom) : mine.pace.nextFreeAt(now);
             fresh = Budget.withPace(fresh, paceQuota, paceLeft, paceFree, pace.windowSeconds());
         }
         long heldUntil = heldUntil(now);

@@ -108,7 +108,7 @@ class PaceTest {
         grants(governor, b, 100);
         advance(Duration.ofMinutes(2));
 
-        Grant refused = governor.paceRefusal(a, /* spare= */ false);
+        Grant refused = governor.paceRefusal(a);
         advance(Duration.ofMinutes(4));
 
         assertThat(refused).isNotNull();
@@ -174,8 +174,8 @@ class PaceTest {
         assertThat(spareBefore).as("the minute and the hour have units to spare, and so has the pace").isPositive();
         assertThat(governor.spareUnits()).as("the pace is spent: no unit is spare, whatever the minute has left").isZero();
         assertThat(governor.tryAcquireSpare().granted()).isFalse();
-        assertThat(governor.paceRefusal(null, /* spare= */ true)).isNotNull();
-        assertThat(governor.paceRefusal(critical, /* spare= */ false)).as("never for critical").isNull();
+        assertThat(governor.clusterRoomForSpare()).as("nor before a lease, with the Redis tier").containsExactly(0, 0);
+        assertThat(governor.paceRefusal(critical)).as("never for critical").isNull();
     }
 
     @Test
