@@ -40,6 +40,8 @@ public class ClusterQuota {
     private final Vertx vertx;
     private final Duration probeInterval;
     private final Leases leases;
+    /** Probes without an answer after which the other replicas count one as cut off from Redis. */
+    static final int SILENT_AFTER_PROBES = 10;
     /** The name spare-budget refreshes lease under. */
     private static final String SPARE = "spare-refresh";
     private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
@@ -65,13 +67,17 @@ public class ClusterQuota {
         String replica = UUID.randomUUID().toString();
         // Redis's clock is judged against this process's own, which never steps (not the budget's
         // Ticker, which tests move by hand while Redis's clock runs on).
+        // Ten probes without an answer: a replica is cut off, and the others hold its share back.
+        Duration silentAfter = redis.probeInterval().multipliedBy(SILENT_AFTER_PROBES);
         LeaseLedger ledger = new LeaseLedger(tier, tier.keys(), new LeaseLedger.Settings(perMinute, perHour,
                 redis.leaseTtl().plus(inFlight.longest()).toMillis(), redis.rebuildWait().toMillis(), redis.expectedReplicas(),
-                redis.probeInterval().plus(redis.timeout()).toMillis()),
+                redis.probeInterval().plus(redis.timeout()).toMillis(), silentAfter.toMillis()),
                 replica, () -> System.nanoTime() / 1_000_000L, /* clockOverride= */ null);
         // Silent this long past a full window, no unit leased before can still be in it: the last
-        // lease's life and its in-flight time, one missed probe and one command timeout.
-        long settle = leaseTtl + inFlight.longest().toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos();
+        // lease's life and its in-flight time, one missed probe and one command timeout. And the
+        // others have held this replica's share back for a full window: their silent-after too.
+        long settle = leaseTtl + inFlight.longest().toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos()
+                + silentAfter.toNanos();
         this.leases = new Leases(ledger, ticker, tier::shared, replica, perMinute, perHour,
                 redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle, inFlight.longest().toNanos());
     }

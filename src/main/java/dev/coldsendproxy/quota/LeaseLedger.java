@@ -2,6 +2,7 @@ package dev.coldsendproxy.quota;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import dev.coldsendproxy.cluster.RedisCommands;
@@ -31,6 +32,13 @@ public final class LeaseLedger implements Ledger {
      * counts as a step: well above a command's delay ({@code proxy.redis.timeout}, 250 ms).
      */
     static final long STEP_MILLIS = 1_000;
+
+    /**
+     * How long a replica's last contact is remembered ({@code heard:<replica>}): its share stays
+     * held back while it may spend on its own ({@link LocalOnlyAllowance#LONGEST_SILENCE}) and a
+     * full hour after, with an hour to spare.
+     */
+    static final long HEARD_LIFE_MILLIS = 24 * 3_600_000L;
 
     /**
      * Shared by every script: the clock, the epoch (made anew when Redis lost it), rebuild and hold.
@@ -71,6 +79,10 @@ public final class LeaseLedger implements Ledger {
               end
             end
             redis.call('HSET', KEYS[4], seenField, now .. ':' .. mono .. ':' .. born)
+            -- When this replica last heard from Redis, on the scripts' clock; left as it was while it
+            -- has sends Redis does not know, so the others keep its share held back until it reports them.
+            local heardField = 'heard:' .. ARGV[6]
+            if ARGV[10] ~= '1' then redis.call('HSET', KEYS[4], heardField, now - tonumber(ARGV[9])) end
             -- New here: a step of Redis's clock just before is seen only by a replica that ran a
             -- script before it. Until such a one has had its turn, this one trims nothing and leases nothing.
             local settleLeft = tonumber(ARGV[8]) - (mono - born)
@@ -83,6 +95,35 @@ public final class LeaseLedger implements Ledger {
                   redis.call('HDEL', KEYS[4], fields[i])
                 end
               end
+            end
+            -- Replicas silent for silentAfter may be cut off and spend their local-only share: the
+            -- others hold it back for as many as the expected replicas not talking to Redis now.
+            -- A replica that died still looks like talking for silentAfter, beside its successor: a
+            -- lower count is therefore kept out until it has lasted 3 x silentAfter, and every
+            -- script renews the count in force.
+            local silentAfter = tonumber(ARGV[11])
+            local talking, silent = 1, 0
+            local records = redis.call('HGETALL', KEYS[4])
+            for i = 1, #records, 2 do
+              if string.sub(records[i], 1, 6) == 'heard:' and records[i] ~= heardField then
+                local age = now - tonumber(records[i + 1])
+                if age >= %d then
+                  if settleLeft == 0 then redis.call('HDEL', KEYS[4], records[i]) end
+                elseif age < silentAfter then talking = talking + 1
+                else silent = silent + 1 end
+              end
+            end
+            local away = math.min(silent, math.max(0, tonumber(ARGV[3]) - talking))
+            local keptAway, keptUntil = 0, 0
+            local kept = redis.call('HGET', KEYS[4], 'away')
+            if kept then
+              local at = string.find(kept, ':', 1, true)
+              keptAway, keptUntil = tonumber(string.sub(kept, 1, at - 1)), tonumber(string.sub(kept, at + 1))
+            end
+            if keptAway > away and now < keptUntil then
+              away = keptAway
+            else
+              redis.call('HSET', KEYS[4], 'away', away .. ':' .. (now + 3 * silentAfter))
             end
             local epoch = redis.call('HGET', KEYS[4], 'id')
             if not epoch then
@@ -126,21 +167,24 @@ public final class LeaseLedger implements Ledger {
               if w < 0 then w = 0 end
               return w
             end
-            """.formatted(STEP_MILLIS, 64, 600_000);
+            """.formatted(STEP_MILLIS, 64, 600_000, HEARD_LIFE_MILLIS);
 
     /**
-     * ARGV 9..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch.
+     * ARGV 12..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch, and
+     * one cut-off replica's share of the minute and of the hour ({@link LocalOnlyAllowance#shareOf}),
+     * held back for each replica away.
      * Returns {code, a, b, epoch, then count and next-free ms of the 4 windows} with code 1 granted
      * (a units, the last of them numbered b), 0 refused (wait a ms, b 1 = key, 2 = share), 2 import
      * first, 3 rebuilding (wait a), 4 held by Coldsend (wait a, b the status that asked).
      */
     private static final String LEASE = PRELUDE + """
-            if ARGV[13] ~= epoch then return {2, 0, 0, epoch} end
+            if ARGV[16] ~= epoch then return {2, 0, 0, epoch} end
             if rebuildLeft > 0 then return {3, rebuildLeft, 0, epoch} end
             if settleLeft > 0 then return {3, settleLeft, 0, epoch} end
             if holdLeft > 0 then return {4, holdLeft, holdKind, epoch} end
             local keys = {KEYS[1], KEYS[2], KEYS[7], KEYS[8]}
-            local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10]), tonumber(ARGV[11])}
+            local limits = {tonumber(ARGV[4]) - away * tonumber(ARGV[17]), tonumber(ARGV[5]) - away * tonumber(ARGV[18]),
+              tonumber(ARGV[13]), tonumber(ARGV[14])}
             local counts = {}
             local free, longest, scope = limits[1], 0, 0
             for i = 1, 4 do
@@ -156,9 +200,9 @@ public final class LeaseLedger implements Ledger {
             end
             local code, a, b = 0, longest, scope
             if free > 0 then
-              local g = math.min(tonumber(ARGV[9]), free)
+              local g = math.min(tonumber(ARGV[12]), free)
               local last = redis.call('INCRBY', KEYS[3], g)
-              local deadline = now + tonumber(ARGV[12])
+              local deadline = now + tonumber(ARGV[15])
               for s = last - g + 1, last do
                 for i = 1, 4 do redis.call('ZADD', keys[i], deadline, epoch .. ':' .. s) end
               end
@@ -174,45 +218,47 @@ public final class LeaseLedger implements Ledger {
             return out""";
 
     /**
-     * ARGV 9..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded,
-     * {0, epoch} for another epoch.
+     * ARGV 12..: epoch, replica, then pairs of member and age in ms. Returns {1, epoch} once recorded,
+     * {0, epoch} for another epoch. Once recorded, the replica's sends are all known: it is heard
+     * from as of its last answer, whatever it still had to report.
      */
     private static final String IMPORT = PRELUDE + """
-            if ARGV[9] ~= epoch then return {0, epoch} end
-            for j = 11, #ARGV, 2 do
+            if ARGV[12] ~= epoch then return {0, epoch} end
+            for j = 14, #ARGV, 2 do
               local at = now - tonumber(ARGV[j + 1])
               if at > now - spans[2] then
                 redis.call('ZADD', KEYS[2], at, ARGV[j])
                 if at > now - spans[1] then redis.call('ZADD', KEYS[1], at, ARGV[j]) end
               end
             end
-            redis.call('SADD', KEYS[5], ARGV[10])
+            redis.call('SADD', KEYS[5], ARGV[13])
+            redis.call('HSET', KEYS[4], heardField, now - tonumber(ARGV[9]))
             return {1, epoch}""";
 
-    /** ARGV 9..: the epoch, then members to give back (never sent). Only within the epoch that leased them. */
+    /** ARGV 12..: the epoch, then members to give back (never sent). Only within the epoch that leased them. */
     private static final String GIVE_BACK = PRELUDE + """
-            if ARGV[9] ~= epoch then return 0 end
-            for j = 10, #ARGV do
+            if ARGV[12] ~= epoch then return 0 end
+            for j = 13, #ARGV do
               for _, key in ipairs({KEYS[1], KEYS[2], KEYS[7], KEYS[8]}) do redis.call('ZREM', key, ARGV[j]) end
             end
             return 1""";
 
     /**
-     * ARGV 9..: hold ms, the status that asked for it. Only ever lengthens a hold. The hold's end is
+     * ARGV 12..: hold ms, the status that asked for it. Only ever lengthens a hold. The hold's end is
      * kept on the scripts' clock ({@code status:end}), so a step of Redis's clock does not end it
      * early; the key's own TTL, an hour longer, only clears it away.
      */
     private static final String HOLD = PRELUDE + """
-            if tonumber(ARGV[9]) > holdLeft then
-              redis.call('SET', KEYS[6], ARGV[10] .. ':' .. (now + tonumber(ARGV[9])), 'PX', tonumber(ARGV[9]) + 3600000)
+            if tonumber(ARGV[12]) > holdLeft then
+              redis.call('SET', KEYS[6], ARGV[13] .. ':' .. (now + tonumber(ARGV[12])), 'PX', tonumber(ARGV[12]) + 3600000)
             end
             return 1""";
 
-    /** ARGV 9..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
+    /** ARGV 12..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
     private static final String STATUS = PRELUDE + """
             local out = {epoch, rebuildLeft, holdLeft, holdKind}
             local limits = {tonumber(ARGV[4]), tonumber(ARGV[5])}
-            for j = 9, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
+            for j = 12, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
             for i = 1, #KEYS - 6 + 2 do
               local key = i <= 2 and KEYS[i] or KEYS[i + 4]
               local span = spans[(i - 1) % 2 + 1]
@@ -228,6 +274,9 @@ public final class LeaseLedger implements Ledger {
     private final String replica;
     private final LongSupplier monotonicMillis;
     private final LongSupplier clockOverride;
+    /** This replica's clock when it sent the last script Redis answered (its start until then). */
+    private final AtomicLong answeredMono;
+    private volatile boolean unreported;
 
     /**
      * @param replica this replica's name, unique to its process
@@ -244,6 +293,7 @@ public final class LeaseLedger implements Ledger {
         this.replica = replica;
         this.monotonicMillis = monotonicMillis;
         this.clockOverride = clockOverride;
+        this.answeredMono = new AtomicLong(monotonicMillis.getAsLong());
     }
 
     /**
@@ -252,10 +302,11 @@ public final class LeaseLedger implements Ledger {
      * passed its gate may take to reach Coldsend. {@code settleMillis}: how long a replica new to
      * Redis leases nothing and trims nothing, so that every replica that ran a script before it
      * has probed, and seen any step of Redis's clock, first: the probe interval plus the command
-     * timeout.
+     * timeout. {@code silentAfterMillis}: how long a replica may go without an answer from Redis
+     * before the others hold its local-only share back, several probes.
      */
     public record Settings(int perMinute, int perHour, long coverMillis, long rebuildMillis, int expectedReplicas,
-            long settleMillis) {
+            long settleMillis, long silentAfterMillis) {
     }
 
     /** A consumer's name and its share of each window, in units. */
@@ -315,8 +366,11 @@ public final class LeaseLedger implements Ledger {
     /** As {@link #lease(ShareLimits, int, String)} under the key's limits in force (lower when Coldsend declared so). */
     @Override
     public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch, int perMinute, int perHour) {
+        int expected = settings.expectedReplicas();
         List<String> args = args(perMinute, perHour, Integer.toString(want), Integer.toString(share.perMinute()),
-                Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch);
+                Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch,
+                Integer.toString(LocalOnlyAllowance.shareOf(settings.perMinute(), expected)),
+                Integer.toString(LocalOnlyAllowance.shareOf(settings.perHour(), expected)));
         return eval(LEASE, List.of(share), args).map(LeaseLedger::leaseAnswer);
     }
 
@@ -345,6 +399,21 @@ public final class LeaseLedger implements Ledger {
         return eval(HOLD, List.of(), args(Long.toString(millis), Integer.toString(status))).replaceWithVoid();
     }
 
+    @Override
+    public void unreportedSends(boolean any) {
+        unreported = any;
+    }
+
+    /**
+     * Removes this replica's records, for a replica that stops with every send reported: the
+     * others need not hold its share back. Not a script of the clock: it changes nothing else.
+     */
+    @Override
+    public Uni<Void> leave() {
+        return redis.call(ds -> ds.execute(Command.HDEL, keys.quotaEpoch(), "seen:" + replica, "heard:" + replica))
+                .replaceWithVoid();
+    }
+
     /** The shared state: the key's windows, then each consumer's in the order given. */
     @Override
     public Uni<Status> status(List<ShareLimits> shares) {
@@ -359,7 +428,9 @@ public final class LeaseLedger implements Ledger {
 
     /**
      * The ARGV every script starts with (clock, rebuild, expected replicas, the configured limits,
-     * this replica, its monotonic clock and how long a replica new to Redis settles), then {@code extra}.
+     * this replica, its monotonic clock, how long a replica new to Redis settles, how long ago it
+     * sent the last script Redis answered, 1 while it has sends Redis does not know, and how long
+     * silent a replica counts as cut off), then {@code extra}.
      */
     private List<String> args(String... extra) {
         return args(settings.perMinute(), settings.perHour(), extra);
@@ -374,8 +445,12 @@ public final class LeaseLedger implements Ledger {
         args.add(Integer.toString(perMinute));
         args.add(Integer.toString(perHour));
         args.add(replica);
-        args.add(Long.toString(monotonicMillis.getAsLong()));
+        long mono = monotonicMillis.getAsLong();
+        args.add(Long.toString(mono));
         args.add(Long.toString(settings.settleMillis()));
+        args.add(Long.toString(Math.max(0, mono - answeredMono.get())));
+        args.add(unreported ? "1" : "0");
+        args.add(Long.toString(settings.silentAfterMillis()));
         args.addAll(List.of(extra));
         return args;
     }
@@ -392,7 +467,9 @@ public final class LeaseLedger implements Ledger {
         command.add(Integer.toString(scriptKeys.size()));
         command.addAll(scriptKeys);
         command.addAll(args);
-        return redis.call(ds -> ds.execute(Command.EVAL, command.toArray(String[]::new)));
+        long sentAt = Long.parseLong(args.get(6));
+        return redis.call(ds -> ds.execute(Command.EVAL, command.toArray(String[]::new)))
+                .invoke(() -> answeredMono.accumulateAndGet(sentAt, Math::max));
     }
 
     private static LeaseAnswer leaseAnswer(Response answer) {

@@ -45,6 +45,8 @@ public final class Leases {
     private final Counters counters = new Counters();
     private String epoch = "";
     private long lastContact;
+    /** Whether Redis ever answered this process: until it has, the others know nothing of it to hold back. */
+    private boolean heard;
     private boolean unleasedToReport;
 
     /**
@@ -105,6 +107,11 @@ public final class Leases {
         }
     }
 
+    /** Whether this replica sent units without a lease that Redis does not know yet. */
+    synchronized boolean hasUnreportedSends() {
+        return unleasedToReport;
+    }
+
     /** The counters of this replica's leases. */
     public Counters counters() {
         return counters;
@@ -157,9 +164,8 @@ public final class Leases {
         if (!reachable.getAsBoolean()) {
             return giveBack.replaceWith((LeaseLedger.Status) null);
         }
-        return giveBack.chain(() -> ledger.status(shares))
+        return giveBack.chain(() -> contactOn(ledger.status(shares), ticker.read()))
                 .chain(read -> {
-                    contact(sentAt);
                     boolean report;
                     synchronized (this) {
                         report = !read.epoch().equals(epoch) || unleasedToReport;
@@ -177,12 +183,23 @@ public final class Leases {
         if (millis <= 0 || !reachable.getAsBoolean()) {
             return Uni.createFrom().voidItem();
         }
-        return ledger.hold(millis, httpStatus).onFailure().recoverWithNull();
+        long sentAt = ticker.read();
+        return contactOn(ledger.hold(millis, httpStatus), sentAt).onFailure().recoverWithNull();
     }
 
-    /** Gives every unit still leased back, for a replica that stops. */
+    /**
+     * Gives every unit still leased back, for a replica that stops, and then, when Redis knows all
+     * its sends, removes its records so that no replica holds its share back for it.
+     */
     public Uni<Void> giveBackAll() {
-        return giveBack(Long.MAX_VALUE);
+        return giveBack(Long.MAX_VALUE).chain(() -> {
+            synchronized (this) {
+                if (unleasedToReport || !reachable.getAsBoolean()) {
+                    return Uni.createFrom().voidItem();
+                }
+            }
+            return ledger.leave().onFailure().recoverWithNull();
+        });
     }
 
     private Uni<Grant> lease(LeaseLedger.ShareLimits share, int minuteLimit, int hourLimit, boolean mayReport) {
@@ -195,7 +212,7 @@ public final class Leases {
             want = Math.min(leaseMax, lot.asking);
             known = epoch;
         }
-        return ledger.lease(share, want, known, minuteLimit, hourLimit)
+        return contactOn(ledger.lease(share, want, known, minuteLimit, hourLimit), sentAt)
                 // On cancellation too (a caller gone mid-lease), or later misses would ask for more.
                 .onTermination().invoke(() -> {
                     synchronized (this) {
@@ -212,7 +229,6 @@ public final class Leases {
 
     private Uni<Grant> answered(LeaseLedger.ShareLimits share, LeaseLedger.LeaseAnswer answer, long sentAt, int minuteLimit,
             int hourLimit, boolean mayReport) {
-        contact(sentAt);
         return switch (answer.outcome()) {
             case GRANTED -> Uni.createFrom().item(granted(share.consumer(), answer, sentAt));
             case IMPORT_FIRST -> mayReport
@@ -250,13 +266,22 @@ public final class Leases {
     /** Redis does not answer: spend a leased unit if one is left, else the local-only allowance. */
     private synchronized Grant withoutRedis() {
         long now = ticker.read();
+        if (!heard) {
+            return Grant.refused("the proxy's shared budget is unreachable, and this replica, never having reached it,"
+                    + " spends nothing without it", Units.MINUTE);
+        }
         long wait = localOnly.tryAcquire(now, lastContact);
+        if (wait == Long.MAX_VALUE) {
+            return Grant.refused("the proxy's shared budget has been unreachable for too long: this replica spends"
+                    + " nothing more until it answers again", Units.MINUTE);
+        }
         if (wait > 0) {
             return Grant.refused("the proxy's shared budget is unreachable, and this replica spends only what it had"
                     + " leased until it has been cut off for a full hour", wait);
         }
         sent(now, /* withoutLease= */ true);
         unleasedToReport = true;
+        ledger.unreportedSends(true);
         return Grant.GRANTED;
     }
 
@@ -278,12 +303,13 @@ public final class Leases {
             }
             toReport = sends.since(sentAt, replica, /* all= */ newEpoch);
         }
-        return ledger.importSends(current, replica, toReport)
+        return contactOn(ledger.importSends(current, replica, toReport), sentAt)
                 .invoke(recorded -> {
                     synchronized (this) {
                         if (recorded.equals(current)) {
                             epoch = current;
                             unleasedToReport = false;
+                            ledger.unreportedSends(false);
                         }
                     }
                 })
@@ -313,7 +339,7 @@ public final class Leases {
         for (Map.Entry<String, List<String>> entry : expired.entrySet()) {
             int count = entry.getValue().size();
             all = all.chain(() -> (reachable.getAsBoolean()
-                    ? ledger.giveBack(from, entry.getKey(), entry.getValue())
+                    ? contactOn(ledger.giveBack(from, entry.getKey(), entry.getValue()), ticker.read())
                             .invoke(() -> counters.givenBack.addAndGet(count))
                     : Uni.createFrom().<Void>failure(new RedisUnavailableException("local-only", null)))
                     .onFailure().recoverWithItem(() -> {
@@ -350,8 +376,18 @@ public final class Leases {
         counters.sent.incrementAndGet();
     }
 
-    private synchronized void contact(long sentAt) {
-        lastContact = Math.max(lastContact, sentAt);
+    /**
+     * Notes every answer from Redis as contact, as of when its command left: the same answers
+     * that {@link LeaseLedger} reports to the others as this replica's last contact, so that its
+     * local-only allowance never opens before they hold its share back.
+     */
+    private <T> Uni<T> contactOn(Uni<T> command, long sentAt) {
+        return command.invoke(() -> {
+            synchronized (this) {
+                lastContact = Math.max(lastContact, sentAt);
+                heard = true;
+            }
+        });
     }
 
     private static long millis(long millis) {

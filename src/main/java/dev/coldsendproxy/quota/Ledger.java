@@ -25,4 +25,13 @@ interface Ledger {
 
     /** The shared state: the key's windows, then each consumer's in the order given. */
     Uni<LeaseLedger.Status> status(List<LeaseLedger.ShareLimits> shares);
+
+    /**
+     * Whether this replica sent units Redis does not know: while it has, its record of contact
+     * stays as it was, so the other replicas keep its local-only share held back.
+     */
+    void unreportedSends(boolean any);
+
+    /** Removes this replica's records, for a replica that stops with every send reported. */
+    Uni<Void> leave();
 }

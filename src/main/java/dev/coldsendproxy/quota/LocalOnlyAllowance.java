@@ -9,9 +9,17 @@ package dev.coldsendproxy.quota;
  * together stay within the key's limits. Since every send counts in both windows, the hour
  * decides: a replica cut off for less than an hour spends only what it had leased.
  *
+ * <p>When only some replicas are cut off, the others hold the same share back for each of them
+ * ({@link LeaseLedger}): from {@code silent-after} into the silence, so {@code settle} includes
+ * it, a full window before this allowance opens. They remember a replica's last contact for
+ * {@link LeaseLedger#HEARD_LIFE_MILLIS}, so past {@link #LONGEST_SILENCE} it spends nothing more.
+ *
  * <p>Not thread-safe; {@link Leases} guards it.
  */
 final class LocalOnlyAllowance {
+
+    /** Silence past which nothing is spent without Redis: the others forget this replica an hour and more later. */
+    static final long LONGEST_SILENCE = Units.HOUR * 22;
 
     private final SlidingLog minute;
     private final SlidingLog hour;
@@ -24,19 +32,28 @@ final class LocalOnlyAllowance {
      *        from then: each window counts a unit that much longer
      */
     LocalOnlyAllowance(int perMinute, int perHour, int expectedReplicas, long settle, long inFlight) {
-        this.minute = new SlidingLog(Math.max(1, perMinute / expectedReplicas), Units.MINUTE + inFlight);
-        this.hour = new SlidingLog(Math.max(1, perHour / expectedReplicas), Units.HOUR + inFlight);
+        this.minute = new SlidingLog(shareOf(perMinute, expectedReplicas), Units.MINUTE + inFlight);
+        this.hour = new SlidingLog(shareOf(perHour, expectedReplicas), Units.HOUR + inFlight);
         this.settle = settle;
+    }
+
+    /** One replica's share of a window's {@code limit}: what it may spend on its own, and what the others hold back for it. */
+    static int shareOf(int limit, int expectedReplicas) {
+        return Math.max(1, limit / expectedReplicas);
     }
 
     /**
      * Spends one unit at {@code now} if the allowance has opened and has room.
      *
      * @param lastContact when this replica last sent Redis a command that was answered
-     * @return 0 when spent, else nanoseconds until a unit could be spent
+     * @return 0 when spent, else nanoseconds until a unit could be spent ({@link Long#MAX_VALUE}
+     *         past {@link #LONGEST_SILENCE}: not before Redis answers again)
      */
     long tryAcquire(long now, long lastContact) {
         long silence = now - lastContact;
+        if (silence >= LONGEST_SILENCE) {
+            return Long.MAX_VALUE;
+        }
         long wait = Math.max(Units.MINUTE + settle - silence, Units.HOUR + settle - silence);
         wait = Math.max(wait, Math.max(minute.waitNanos(now), hour.waitNanos(now)));
         if (wait > 0) {

@@ -39,6 +39,8 @@ final class InMemoryLedger implements Ledger {
     long sequence;
     boolean down;
     boolean loseAnswers;
+    /** What the replica last said: whether it has sends this ledger does not know. */
+    boolean unreported;
 
     InMemoryLedger(LongSupplier millis, long coverMillis, long rebuildMillis, int expectedReplicas) {
         this.millis = millis;
@@ -145,6 +147,20 @@ final class InMemoryLedger implements Ledger {
             }
             return null;
         });
+    }
+
+    @Override
+    public void unreportedSends(boolean any) {
+        unreported = any;
+    }
+
+    @Override
+    public Uni<Void> leave() {
+        if (down) {
+            return Uni.createFrom().failure(new RedisUnavailableException("down", null));
+        }
+        calls.add("leave");
+        return Uni.createFrom().voidItem();
     }
 
     @Override

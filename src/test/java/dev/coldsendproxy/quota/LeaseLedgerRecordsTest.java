@@ -78,6 +78,53 @@ class LeaseLedgerRecordsTest {
         assertThat(Long.parseLong(offset)).isGreaterThan(899_000L);
     }
 
+    /**
+     * A replica's record of contact is when it sent the last script Redis answered, and it stays
+     * as it was while the replica has sends Redis does not know, until its import is recorded.
+     */
+    @Test
+    void theRecordOfContactMovesWithAnsweredScriptsButNotWhileSendsAreUnreported() {
+        long t = 86_400_000L * 400;
+        AtomicLong redisNow = new AtomicLong(t);
+        AtomicLong mono = new AtomicLong(1_000_000L);
+        LeaseLedger replica = ledger("a", mono::get, redisNow::get);
+        String epoch = replica.status(List.of()).await().atMost(Duration.ofSeconds(5)).epoch();
+
+        redisNow.addAndGet(5_000);
+        mono.addAndGet(5_000);
+        replica.status(List.of()).await().atMost(Duration.ofSeconds(5));
+        long afterAnswers = heard("a");
+        replica.unreportedSends(true);
+        redisNow.addAndGet(5_000);
+        mono.addAndGet(5_000);
+        replica.status(List.of()).await().atMost(Duration.ofSeconds(5));
+        long whileUnreported = heard("a");
+        redisNow.addAndGet(1_000);
+        mono.addAndGet(1_000);
+        replica.importSends(epoch, "a", List.of()).await().atMost(Duration.ofSeconds(5));
+        long onceImported = heard("a");
+
+        assertThat(afterAnswers).as("when the script before it was sent").isEqualTo(t);
+        assertThat(whileUnreported).isEqualTo(t);
+        assertThat(onceImported).as("when the script before the import was sent").isEqualTo(t + 10_000);
+    }
+
+    @Test
+    void aReplicaThatLeavesTakesItsRecordsWithIt() {
+        LeaseLedger replica = ledger("a", 86_400_000L * 400);
+        replica.status(List.of()).await().atMost(Duration.ofSeconds(5));
+
+        replica.leave().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(local.redis().hash(String.class).hgetall(keys.quotaEpoch()).await().atMost(Duration.ofSeconds(5)))
+                .doesNotContainKeys("seen:a", "heard:a");
+    }
+
+    private long heard(String replica) {
+        return Long.parseLong(local.redis().hash(String.class).hget(keys.quotaEpoch(), "heard:" + replica)
+                .await().atMost(Duration.ofSeconds(5)));
+    }
+
     private LeaseLedger ledger(String replica, LongSupplier mono, LongSupplier clock) {
         RedisCommands direct = new RedisCommands() {
             @Override
@@ -85,6 +132,6 @@ class LeaseLedgerRecordsTest {
                 return command.apply(local.redis());
             }
         };
-        return new LeaseLedger(direct, keys, new LeaseLedger.Settings(10, 40, 2_000, 5_000, 1, 1_250), replica, mono, clock);
+        return new LeaseLedger(direct, keys, new LeaseLedger.Settings(10, 40, 2_000, 5_000, 1, 1_250, 10_000), replica, mono, clock);
     }
 }

@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Uni;
  * The lease protocol ({@link Leases} against the real {@link LeaseLedger} scripts in a real
  * redis-server) driven through thousands of random steps on one manual clock: sends from three
  * replicas and two consumers, time passing (seconds, minutes, now and then more than an hour),
- * Redis down for everyone, answers lost after Redis acted (a command slower than the timeout),
+ * Redis down for everyone, one replica alone cut off from it, answers lost after Redis acted (a command slower than the timeout),
  * Redis restarted empty, replicas killed and started anew, and Redis's clock stepped forward or
  * back. After every send, the sends of
  * all replicas together are checked against both limits in the sliding minute and hour that end
@@ -37,7 +37,10 @@ class LeaseSimulationTest {
     private static final int REPLICAS = 3;
     private static final long SECOND = Duration.ofSeconds(1).toNanos();
     private static final long LEASE_TTL = 2 * SECOND;
-    private static final long SETTLE = 4 * SECOND;
+    /** Ten probes without an answer: the others hold a replica's share back (ClusterQuota.SILENT_AFTER_PROBES). */
+    private static final long SILENT_AFTER = 10 * SECOND;
+    /** A lease's life, a missed probe and the silent-after: a full window past it, the others held this one's share back. */
+    private static final long SETTLE = 4 * SECOND + SILENT_AFTER;
     private static final int STEPS = 4000;
     /** How long a new replica leases nothing: the simulated probe interval (1 s) plus LeaseLedger.STEP_MILLIS. */
     private static final long SETTLE_MILLIS = 2_000;
@@ -83,18 +86,24 @@ class LeaseSimulationTest {
             } else if (dice < 85) {
                 advance(random.nextInt(100) < 97 ? random.nextInt(3 * (int) (SECOND / 1_000_000)) * 1_000_000L
                         : Duration.ofMinutes(1 + random.nextInt(70)).toNanos());
-            } else if (dice < 90) {
+            } else if (dice < 88) {
                 redisDown = !redisDown;
                 note("redis " + (redisDown ? "down" : "up"));
+            } else if (dice < 90) {
+                cutOffOrReconnect(replicas.get(random.nextInt(REPLICAS)));
             } else if (dice < 93) {
                 loseAnswers = loseAnswers > 0 ? 0 : 0.3;
                 note("lose answers " + loseAnswers);
-            } else if (dice < 95 && clock.get() - replicaRestartedAt >= Units.HOUR && clock.get() - redisClockSteppedAt >= Units.HOUR) {
+            } else if (dice < 95 && clock.get() - replicaRestartedAt >= Units.HOUR && clock.get() - redisClockSteppedAt >= Units.HOUR
+                    && replicas.stream().noneMatch(replica -> replica.cutOff)) {
                 restartRedisEmpty();
                 redisRestartedAt = clock.get();
                 note("redis restarted empty");
             } else if (dice < 97 && clock.get() - redisRestartedAt >= Units.HOUR && clock.get() - redisClockSteppedAt >= Units.HOUR) {
                 int which = random.nextInt(REPLICAS);
+                if (replicas.get(which).cutOff || replicas.get(which).leases.hasUnreportedSends()) {
+                    continue; // its sends without a lease would die with it: two memories lost
+                }
                 replicas.set(which, newReplica());
                 replicaRestartedAt = clock.get();
                 note("replica " + which + " restarted");
@@ -105,7 +114,8 @@ class LeaseSimulationTest {
             }
         }
         long stranded = replicas.stream().mapToLong(replica -> replica.leases.counters().stranded()).sum();
-        assertThat(granted).as("the simulation must really spend the budget").isGreaterThan(STEPS / 25);
+        // Cut off alone, a replica spends nothing for an hour, and the others leave its share: less is spent than without cut-offs.
+        assertThat(granted).as("the simulation must really spend the budget").isGreaterThan(STEPS / 40);
         assertThat(stranded).as("units stranded by the current replicas").isLessThan(granted);
     }
 
@@ -191,6 +201,82 @@ class LeaseSimulationTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aReplicaCutOffAloneSpendsItsShareOnItsOwnWhileTheOthersLeaveItRoom() {
+        random = new Random(23);
+        replicas.addAll(settled(REPLICAS));
+        Replica cut = replicas.get(2);
+        cut.cutOff = true;
+        advance(Units.HOUR + SETTLE + SECOND);
+
+        int alone = spend(cut, PER_MINUTE);
+        int others = spend(replicas.get(0), PER_MINUTE) + spend(replicas.get(1), PER_MINUTE);
+
+        assertThat(alone).as("its share of the minute, 10 / 3").isEqualTo(3);
+        assertThat(others).as("what the other two leased in the same minute").isEqualTo(PER_MINUTE - 3);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReplicaThatDiedIsHeldBackOnlyUntilItsSuccessorTalksToRedis() {
+        random = new Random(29);
+        replicas.addAll(settled(REPLICAS));
+        replicas.remove(2); // killed: no goodbye, its record stays
+        advance(Duration.ofMinutes(5).toNanos());
+        int whileTwoTalk = spend(replicas.get(0), PER_MINUTE);
+
+        advance(Units.MINUTE);
+        replicas.add(newReplica()); // its successor
+        advance(3 * SILENT_AFTER + 2 * SECOND);
+        int onceThreeTalk = spend(replicas.get(0), PER_MINUTE);
+
+        assertThat(whileTwoTalk).as("the dead one may be cut off instead: its share is held back").isEqualTo(PER_MINUTE - 3);
+        assertThat(onceThreeTalk).as("three replicas talk: nobody else can be spending").isEqualTo(PER_MINUTE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReplicaThatStoppedAndSaidSoIsNotHeldBack() {
+        random = new Random(31);
+        replicas.addAll(settled(REPLICAS));
+        Replica stopped = replicas.remove(2);
+        stopped.leases.giveBackAll().await().atMost(Duration.ofSeconds(10));
+        advance(Duration.ofMinutes(5).toNanos());
+
+        assertThat(spend(replicas.get(0), PER_MINUTE)).isEqualTo(PER_MINUTE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReplicaWhoseDeathOverlapsItsSuccessorsStartStillLeavesTheCutOffOneItsShare() {
+        random = new Random(37);
+        replicas.addAll(settled(REPLICAS));
+        Replica cut = replicas.get(2);
+        cut.cutOff = true;
+        advance(Units.HOUR + SETTLE + SECOND);
+        int alone = spend(cut, PER_MINUTE);
+
+        replicas.set(1, newReplica()); // the second dies and a successor talks at once: three look alive
+        replicas.get(1).probe();
+        advance(2 * SECOND); // the successor has settled; the dead one's record is younger than SILENT_AFTER
+        int others = spend(replicas.get(0), PER_MINUTE) + spend(replicas.get(1), PER_MINUTE);
+
+        assertThat(alone).isEqualTo(3);
+        assertThat(others).as("the count of replicas away falls only once it stayed lower for 3 x SILENT_AFTER")
+                .isEqualTo(PER_MINUTE - 3);
+    }
+
+    /** Up to {@code tries} attempts from {@code replica} at once; the granted ones are sends, checked. */
+    private int spend(Replica replica, int tries) {
+        LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);
+        int granted = 0;
+        for (int i = 0; i < tries; i++) {
+            if (replica.leases.acquire(whole).await().atMost(Duration.ofSeconds(10)).granted()) {
+                sends.add(clock.get());
+                assertWithinLimits(clock.get());
+                granted++;
+            }
+        }
+        return granted;
+    }
+
+    @org.junit.jupiter.api.Test
     void strandsUnderFivePercentOfAWindowInSteadyTrafficWithConcurrentMisses() {
         random = new Random(7);
         for (int i = 0; i < REPLICAS; i++) {
@@ -220,6 +306,20 @@ class LeaseSimulationTest {
         assertThat(leased).as("every unit leased was sent or given back").isEqualTo(sent + givenBack + stranded);
         assertThat(stranded).as("stranded units against 5%% of a minute's %d", PER_MINUTE)
                 .isLessThanOrEqualTo(PER_MINUTE / 20);
+    }
+
+    /**
+     * Cuts {@code replica} alone off from Redis (a network policy, a rotated password), or gives
+     * its path back. Only a replica Redis has a record of is cut off: one that Redis restarted
+     * empty had never heard from is unknown to the others, as after two faults at once.
+     */
+    private void cutOffOrReconnect(Replica replica) {
+        if (!replica.cutOff && !local.redis().hash(String.class).hexists(new RedisKeys("sim").quotaEpoch(), "heard:" + replica.name)
+                .await().atMost(Duration.ofSeconds(10))) {
+            return;
+        }
+        replica.cutOff = !replica.cutOff;
+        note(replica.name + (replica.cutOff ? " cut off" : " reconnected"));
     }
 
     /** One attempt on a random replica for a random consumer; a granted one is a send, checked at once. */
@@ -260,18 +360,25 @@ class LeaseSimulationTest {
         }
     }
 
-    /** Time passes; while Redis answers, each replica's probe runs every second (the first ten, then once at the end). */
+    /**
+     * Time passes; while Redis answers, each replica's probe runs every second: in the first ten,
+     * and in the last {@code 3 x SILENT_AFTER} and one, the time a replica that skipped probes takes
+     * to look like talking again (a script tells Redis when the one before it was answered). The
+     * seconds between are skipped, their probes with them.
+     */
     private void advance(long nanos) {
         note("advance " + nanos / 1_000_000 + " ms");
-        long left = nanos;
-        for (int i = 0; i < 10 && left > 0; i++) {
-            long step = Math.min(SECOND, left);
-            clock.addAndGet(step);
-            left -= step;
+        long end = clock.get() + nanos;
+        long skipFrom = clock.get() + 10 * SECOND;
+        long skipTo = end - 3 * SILENT_AFTER - SECOND;
+        while (clock.get() < end) {
+            if (clock.get() >= skipFrom && clock.get() < skipTo) {
+                clock.set(skipTo);
+            } else {
+                clock.addAndGet(Math.min(SECOND, end - clock.get()));
+            }
             probeAll();
         }
-        clock.addAndGet(left);
-        probeAll();
     }
 
     private void probeAll() {
@@ -317,12 +424,14 @@ class LeaseSimulationTest {
         final Leases leases;
         final String name;
         boolean shared = true;
+        /** Redis cannot be reached from this replica alone. */
+        boolean cutOff;
 
         Replica(String name) {
             this.name = name;
             LeaseLedger ledger = new LeaseLedger(this, new RedisKeys("sim"),
                     new LeaseLedger.Settings(PER_MINUTE, PER_HOUR, LEASE_TTL / 1_000_000, 5_000, REPLICAS,
-                    SETTLE_MILLIS), name,
+                    SETTLE_MILLIS, SILENT_AFTER / 1_000_000), name,
                     () -> clock.get() / 1_000_000, () -> (clock.get() + redisClockStep) / 1_000_000);
             leases = new Leases(ledger, clock::get, () -> shared, name, PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4, SETTLE,
                     /* inFlightNanos= */ 0);
@@ -330,7 +439,7 @@ class LeaseSimulationTest {
 
         /** The ping that returns a replica to shared mode, then the quota's own probe. */
         void probe() {
-            if (!redisDown) {
+            if (!redisDown && !cutOff) {
                 shared = true;
             }
             leases.refresh(List.of()).await().atMost(Duration.ofSeconds(10));
@@ -338,7 +447,7 @@ class LeaseSimulationTest {
 
         @Override
         public <T> Uni<T> call(Function<ReactiveRedisDataSource, Uni<T>> command) {
-            if (redisDown) {
+            if (redisDown || cutOff) {
                 shared = false;
                 return Uni.createFrom().failure(new RedisUnavailableException("down", null));
             }

@@ -94,7 +94,71 @@ class LeasesTest {
     }
 
     @Test
+    void aReplicaThatNeverReachedRedisSpendsNothingWithoutIt() {
+        reachable.set(false);
+        advance(Duration.ofHours(2).toNanos());
+
+        Grant grant = acquire(WHOLE);
+
+        assertThat(grant.granted()).as("no replica knows it, so none holds its share back").isFalse();
+        assertThat(grant.reason()).contains("never having reached it");
+        assertThat(leases.counters().sent()).isZero();
+    }
+
+    @Test
+    void spendsNothingWithoutRedisPastTheLongestSilenceTheOthersRemember() {
+        heardFromRedisOnce();
+        reachable.set(false);
+        advance(LocalOnlyAllowance.LONGEST_SILENCE - SECOND);
+        Grant justBefore = acquire(WHOLE);
+        advance(SECOND);
+        Grant past = acquire(WHOLE);
+
+        assertThat(justBefore.granted()).isTrue();
+        assertThat(past.granted()).isFalse();
+        assertThat(past.reason()).contains("unreachable for too long");
+    }
+
+    @Test
+    void tellsTheLedgerOfItsSendsWithoutALeaseUntilRedisHasThem() {
+        heardFromRedisOnce();
+        reachable.set(false);
+        ledger.down = true;
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        acquire(WHOLE);
+        boolean whileCutOff = ledger.unreported;
+
+        reachable.set(true);
+        ledger.down = false;
+        heardFromRedisOnce();
+
+        assertThat(whileCutOff).isTrue();
+        assertThat(ledger.imported).hasSize(1);
+        assertThat(ledger.unreported).as("reported: the others may stop holding its share back").isFalse();
+    }
+
+    @Test
+    void saysGoodbyeOnStopOnlyWhenRedisKnowsAllItsSends() {
+        heardFromRedisOnce();
+        leases.giveBackAll().await().indefinitely();
+        boolean leftWhenReported = ledger.calls.contains("leave");
+
+        ledger.calls.clear();
+        reachable.set(false);
+        ledger.down = true;
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        acquire(WHOLE);
+        reachable.set(true);
+        ledger.down = false;
+        leases.giveBackAll().await().indefinitely();
+
+        assertThat(leftWhenReported).isTrue();
+        assertThat(ledger.calls).as("a send Redis does not know: its share stays held back").doesNotContain("leave");
+    }
+
+    @Test
     void theLocalOnlyAllowanceCountsASendUntilItSurelyReachedColdsendAndAMinuteAfter() {
+        heardFromRedisOnce();
         reachable.set(false);
         advance(Duration.ofHours(1).toNanos() + SETTLE);
         for (int i = 0; i < PER_MINUTE / REPLICAS; i++) {
@@ -437,6 +501,21 @@ class LeasesTest {
         public Uni<LeaseLedger.Status> status(List<LeaseLedger.ShareLimits> shares) {
             return ledger.status(shares);
         }
+
+        @Override
+        public void unreportedSends(boolean any) {
+            ledger.unreportedSends(any);
+        }
+
+        @Override
+        public Uni<Void> leave() {
+            return ledger.leave();
+        }
+    }
+
+    /** A probe that Redis answers: the others now know this replica, and hold its share back when it falls silent. */
+    private void heardFromRedisOnce() {
+        leases.refresh(List.of()).await().indefinitely();
     }
 
     private Grant acquire(LeaseLedger.ShareLimits share) {
