@@ -1,6 +1,7 @@
 package dev.coldsendproxy.quota;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 
 import org.jboss.logging.Logger;
@@ -46,6 +48,8 @@ public class ClusterQuota {
     private static final String SPARE = "spare-refresh";
     private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
     private long timer = -1;
+    /** Replicas away at the last read, for which the leases hold a share of the key back. */
+    private final AtomicInteger replicasAway = new AtomicInteger();
 
     /**
      * {@code inFlight}: how long after passing its gate a request may still reach Coldsend; a
@@ -92,6 +96,10 @@ public class ClusterQuota {
         units(registry, "stranded", Leases.Counters::stranded, "leased units neither sent nor given back");
         units(registry, "unanswered", Leases.Counters::unanswered,
                 "units asked for in lease requests Redis did not answer in time (perhaps granted, never used)");
+        Gauge.builder("proxy.quota.replicas.away", replicasAway, AtomicInteger::get)
+                .description("expected replicas not heard from in Redis lately (perhaps cut off and spending on their own),"
+                        + " whose share of the key every lease holds back")
+                .register(registry);
         // A first read at once: this replica's settling time in Redis starts now, not at its first miss.
         refresh();
         timer = vertx.setPeriodic(probeInterval.toMillis(), id -> refresh());
@@ -169,6 +177,7 @@ public class ClusterQuota {
         long readAt = ticker.read();
         leases.refresh(shares).subscribe().with(status -> {
             if (status != null) {
+                replicasAway.set(status.replicasAway());
                 governor.adopt(new SharedView(status, shares, governor.minuteLimit(), governor.hourLimit(), readAt,
                         3 * probeInterval.toNanos()));
             }

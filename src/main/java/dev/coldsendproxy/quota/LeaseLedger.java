@@ -254,9 +254,12 @@ public final class LeaseLedger implements Ledger {
             end
             return 1""";
 
-    /** ARGV 12..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind, then counts and next-free}. */
+    /**
+     * ARGV 12..: pairs of consumer minute and hour shares. Returns {epoch, rebuild, hold, kind,
+     * replicas away, then counts and next-free}.
+     */
     private static final String STATUS = PRELUDE + """
-            local out = {epoch, rebuildLeft, holdLeft, holdKind}
+            local out = {epoch, rebuildLeft, holdLeft, holdKind, away}
             local limits = {tonumber(ARGV[4]), tonumber(ARGV[5])}
             for j = 12, #ARGV do table.insert(limits, tonumber(ARGV[j])) end
             for i = 1, #KEYS - 6 + 2 do
@@ -350,8 +353,18 @@ public final class LeaseLedger implements Ledger {
         HELD
     }
 
-    /** The shared state for views: epoch, rebuild and hold, and the key's and each consumer's windows. */
-    public record Status(String epoch, long rebuildMillis, long holdMillis, int holdStatus, List<Window> windows) {
+    /**
+     * The shared state for views: epoch, rebuild and hold, the key's and each consumer's windows,
+     * and the replicas away (perhaps cut off and spending on their own) with the units of the key's
+     * minute and hour held back for them.
+     */
+    public record Status(String epoch, long rebuildMillis, long holdMillis, int holdStatus, List<Window> windows,
+            int replicasAway, int heldPerMinute, int heldPerHour) {
+
+        /** A state with no replica away. */
+        public Status(String epoch, long rebuildMillis, long holdMillis, int holdStatus, List<Window> windows) {
+            this(epoch, rebuildMillis, holdMillis, holdStatus, windows, 0, 0, 0);
+        }
     }
 
     /** One send to re-report: a stable member name and how long ago it was sent. */
@@ -422,8 +435,13 @@ public final class LeaseLedger implements Ledger {
             args.add(Integer.toString(share.perMinute()));
             args.add(Integer.toString(share.perHour()));
         }
-        return eval(STATUS, shares, args).map(answer -> new Status(answer.get(0).toString(), answer.get(1).toLong(),
-                answer.get(2).toLong(), answer.get(3).toInteger(), windows(answer, 4)));
+        int expected = settings.expectedReplicas();
+        return eval(STATUS, shares, args).map(answer -> {
+            int away = answer.get(4).toInteger();
+            return new Status(answer.get(0).toString(), answer.get(1).toLong(), answer.get(2).toLong(), answer.get(3).toInteger(),
+                    windows(answer, 5), away, away * LocalOnlyAllowance.shareOf(settings.perMinute(), expected),
+                    away * LocalOnlyAllowance.shareOf(settings.perHour(), expected));
+        });
     }
 
     /**

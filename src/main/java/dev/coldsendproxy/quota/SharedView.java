@@ -30,8 +30,9 @@ final class SharedView {
         List<LeaseLedger.Window> windows = status.windows();
         LeaseLedger.Window keyMinute = windows.get(0);
         LeaseLedger.Window keyHour = windows.get(1);
-        this.minuteLeft = Math.max(0, perMinute - keyMinute.count());
-        this.hourLeft = Math.max(0, perHour - keyHour.count());
+        // What the leases hold back for replicas away is not left for anyone here either.
+        this.minuteLeft = Math.max(0, perMinute - keyMinute.count() - status.heldPerMinute());
+        this.hourLeft = Math.max(0, perHour - keyHour.count() - status.heldPerHour());
         this.holdUntil = readAt + status.holdMillis() * 1_000_000L;
         this.holdForOverload = status.holdStatus() == 503;
         this.validUntil = readAt + validFor;

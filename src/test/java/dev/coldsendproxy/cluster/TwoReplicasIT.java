@@ -128,6 +128,44 @@ class TwoReplicasIT {
                 .allSatisfy(refused -> assertThat(refused.headers().firstValue("Retry-After")).isPresent());
     }
 
+    /**
+     * A replica stopped with SIGTERM says goodbye: nothing is held back for it. A replica killed
+     * may instead be cut off and spending on its own: the one left holds its share back, until a
+     * successor talks to Redis and the replicas expected are there again.
+     */
+    @Test
+    void aKilledReplicaIsHeldBackUntilItsSuccessorTalksAndAStoppedOneIsNot() throws Exception {
+        PackagedProxy a = replica(Map.of());
+        PackagedProxy b = replica(Map.of());
+        await().atMost(PATIENCE).until(() -> recordsOfContact() == 2);
+
+        b.close();
+        await().atMost(PATIENCE).until(() -> recordsOfContact() == 1);
+        PackagedProxy c = replica(Map.of());
+        await().atMost(PATIENCE).until(() -> recordsOfContact() == 2);
+        double awayBeforeTheKill = replicasAway(a);
+        c.kill();
+        await().atMost(PATIENCE).until(() -> replicasAway(a) == 1);
+        replica(Map.of());
+        await().atMost(PATIENCE).until(() -> replicasAway(a) == 0);
+
+        assertThat(awayBeforeTheKill).isZero();
+        assertThat(recordsOfContact()).as("the killed replica's record stays, for a day").isEqualTo(3);
+    }
+
+    private static double replicasAway(PackagedProxy replica) {
+        return Metrics.scrape(replica.managementUri("/q/metrics")).value("proxy_quota_replicas_away");
+    }
+
+    /** The {@code heard:} records in the shared budget's epoch hash: one per replica Redis heard from. */
+    private long recordsOfContact() throws Exception {
+        Process cli = new ProcessBuilder("redis-cli", "-p", String.valueOf(redis.port()), "--raw", "HKEYS",
+                new RedisKeys("csp").quotaEpoch()).redirectErrorStream(true).start();
+        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        cli.waitFor();
+        return out.lines().filter(line -> line.startsWith("heard:")).count();
+    }
+
     /** Units the replica leased and did not give back. */
     private static double unitsKept(PackagedProxy replica) {
         Metrics metrics = Metrics.scrape(replica.managementUri("/q/metrics"));

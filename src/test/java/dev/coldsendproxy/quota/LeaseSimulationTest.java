@@ -210,9 +210,13 @@ class LeaseSimulationTest {
 
         int alone = spend(cut, PER_MINUTE);
         int others = spend(replicas.get(0), PER_MINUTE) + spend(replicas.get(1), PER_MINUTE);
+        LeaseLedger.Status seen = replicas.get(0).leases.refresh(List.of()).await().atMost(Duration.ofSeconds(10));
 
         assertThat(alone).as("its share of the minute, 10 / 3").isEqualTo(3);
         assertThat(others).as("what the other two leased in the same minute").isEqualTo(PER_MINUTE - 3);
+        assertThat(seen.replicasAway()).isEqualTo(1);
+        assertThat(seen.heldPerMinute()).isEqualTo(3);
+        assertThat(seen.heldPerHour()).as("40 / 3").isEqualTo(13);
     }
 
     @org.junit.jupiter.api.Test

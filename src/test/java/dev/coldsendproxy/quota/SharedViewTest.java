@@ -204,6 +204,16 @@ class SharedViewTest {
         assertThat(view.budget("b").resetAtNanos()).isEqualTo(READ_AT + 2_000 * MS);
     }
 
+    @Test
+    void leavesNothingOfWhatTheLeasesHoldBackForReplicasAway() {
+        SharedView view = view(new LeaseLedger.Status("e1", 0, 0, 0,
+                List.of(w(4, 0), w(40, 0), w(0, 0), w(0, 0)), 1, 3, 33), A);
+
+        assertThat(view.minuteLeft()).as("10 less 4 sent less 3 held back").isEqualTo(3);
+        assertThat(view.hourLeft()).as("100 less 40 sent less 33 held back").isEqualTo(27);
+        assertThat(view.budget("a").remaining()).isEqualTo(3);
+    }
+
     private static LeaseLedger.Window w(int count, long nextFreeMillis) {
         return new LeaseLedger.Window(count, nextFreeMillis);
     }
