@@ -87,6 +87,11 @@ public class ClusterQuota {
     }
 
     void start(@Observes StartupEvent event, MeterRegistry registry) {
+        // Also without the tier (0), as proxy_redis_tier_* are: the alert reads it on every pod.
+        Gauge.builder("proxy.quota.replicas.away", replicasAway, AtomicInteger::get)
+                .description("expected replicas not heard from in Redis lately (perhaps cut off and spending on their own),"
+                        + " whose share of the key every lease holds back")
+                .register(registry);
         if (leases == null) {
             return;
         }
@@ -96,10 +101,6 @@ public class ClusterQuota {
         units(registry, "stranded", Leases.Counters::stranded, "leased units neither sent nor given back");
         units(registry, "unanswered", Leases.Counters::unanswered,
                 "units asked for in lease requests Redis did not answer in time (perhaps granted, never used)");
-        Gauge.builder("proxy.quota.replicas.away", replicasAway, AtomicInteger::get)
-                .description("expected replicas not heard from in Redis lately (perhaps cut off and spending on their own),"
-                        + " whose share of the key every lease holds back")
-                .register(registry);
         // A first read at once: this replica's settling time in Redis starts now, not at its first miss.
         refresh();
         timer = vertx.setPeriodic(probeInterval.toMillis(), id -> refresh());
