@@ -44,6 +44,13 @@ public class ClusterQuota {
     private final Leases leases;
     /** Probes without an answer after which the other replicas count one as cut off from Redis. */
     static final int SILENT_AFTER_PROBES = 10;
+    /**
+     * A host suspended for a while (its monotonic clock stopped, Redis's ran on) looks to its next
+     * script like a forward step of Redis's clock: undone, it makes every record of contact look
+     * younger by as much. A local-only allowance opens this much later, so such a pause up to it
+     * never makes the others hold a cut-off replica's share back late.
+     */
+    static final Duration SUSPENSION_MARGIN = Duration.ofMinutes(5);
     /** The name spare-budget refreshes lease under. */
     private static final String SPARE = "spare-refresh";
     private final Map<String, LeaseLedger.ShareLimits> seen = new ConcurrentHashMap<>();
@@ -79,9 +86,10 @@ public class ClusterQuota {
                 replica, () -> System.nanoTime() / 1_000_000L, /* clockOverride= */ null);
         // Silent this long past a full window, no unit leased before can still be in it: the last
         // lease's life and its in-flight time, one missed probe and one command timeout. And the
-        // others have held this replica's share back for a full window: their silent-after too.
+        // others have held this replica's share back for a full window: their silent-after too,
+        // and the margin for a suspended host.
         long settle = leaseTtl + inFlight.longest().toNanos() + redis.probeInterval().toNanos() + redis.timeout().toNanos()
-                + silentAfter.toNanos();
+                + silentAfter.toNanos() + SUSPENSION_MARGIN.toNanos();
         this.leases = new Leases(ledger, ticker, tier::shared, replica, perMinute, perHour,
                 redis.expectedReplicas(), leaseTtl, redis.leaseMax(), settle, inFlight.longest().toNanos());
     }

@@ -46,7 +46,10 @@ public final class LeaseLedger implements Ledger {
      * epoch hash keeps, per replica, Redis's time and the replica's monotonic clock at its last
      * script ({@code seen:<replica>}); when Redis's time advanced more than {@link #STEP_MILLIS}
      * beyond the replica's since then, the difference was a step, not time passing, and is added
-     * to the offset. A step back is left alone: it makes the windows remember longer.
+     * to the offset. A step back is left alone by the windows: it makes them remember longer. The
+     * records of contact ({@code heard:<replica>}) run on {@code heard}, the same clock with steps
+     * back undone too ({@code back}): a step back would make a silent replica look younger, and its
+     * share be held back late.
      */
     private static final String PRELUDE = """
             local now
@@ -55,6 +58,7 @@ public final class LeaseLedger implements Ledger {
               now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             end
             now = now - tonumber(redis.call('HGET', KEYS[4], 'offset') or '0')
+            local back = tonumber(redis.call('HGET', KEYS[4], 'back') or '0')
             local function parts(seen)
               local a = string.find(seen, ':', 1, true)
               local b = string.find(seen, ':', a + 1, true)
@@ -72,45 +76,46 @@ public final class LeaseLedger implements Ledger {
             if seen then
               local lastNow, lastMono, firstMono = parts(seen)
               born = firstMono
-              local step = (now - lastNow) - (mono - lastMono)
+              local step = (now + back - lastNow) - (mono - lastMono)
               if step > %d then
                 now = now - step
                 redis.call('HINCRBY', KEYS[4], 'offset', step)
+              elseif step < -%d then
+                back = back - step
+                redis.call('HINCRBY', KEYS[4], 'back', -step)
               end
             end
-            redis.call('HSET', KEYS[4], seenField, now .. ':' .. mono .. ':' .. born)
+            local heard = now + back
+            redis.call('HSET', KEYS[4], seenField, heard .. ':' .. mono .. ':' .. born)
             -- When this replica last heard from Redis, on the scripts' clock; left as it was while it
             -- has sends Redis does not know, so the others keep its share held back until it reports them.
             local heardField = 'heard:' .. ARGV[6]
-            if ARGV[10] ~= '1' then redis.call('HSET', KEYS[4], heardField, now - tonumber(ARGV[9])) end
+            if ARGV[10] ~= '1' then redis.call('HSET', KEYS[4], heardField, heard - tonumber(ARGV[9])) end
             -- New here: a step of Redis's clock just before is seen only by a replica that ran a
             -- script before it. Until such a one has had its turn, this one trims nothing and leases nothing.
             local settleLeft = tonumber(ARGV[8]) - (mono - born)
             if settleLeft < 0 then settleLeft = 0 end
-            -- A settling replica's clock may be stepped: it must not drop the records that let the others see that.
-            if settleLeft == 0 and redis.call('HLEN', KEYS[4]) > %d then
-              local fields = redis.call('HGETALL', KEYS[4])
-              for i = 1, #fields, 2 do
-                if string.sub(fields[i], 1, 5) == 'seen:' and parts(fields[i + 1]) < now - %d then
-                  redis.call('HDEL', KEYS[4], fields[i])
-                end
-              end
-            end
             -- Replicas silent for silentAfter may be cut off and spend their local-only share: the
             -- others hold it back for as many as the expected replicas not talking to Redis now.
             -- A replica that died still looks like talking for silentAfter, beside its successor: a
             -- lower count is therefore kept out until it has lasted 3 x silentAfter, and every
-            -- script renews the count in force.
+            -- script renews the count in force. One read of the hash also clears old records; a
+            -- settling replica's clock may be stepped: it must not drop the records that let the
+            -- others see that.
             local silentAfter = tonumber(ARGV[11])
             local talking, silent = 1, 0
             local records = redis.call('HGETALL', KEYS[4])
+            local pruneSeen = settleLeft == 0 and #records > 2 * %d
             for i = 1, #records, 2 do
-              if string.sub(records[i], 1, 6) == 'heard:' and records[i] ~= heardField then
-                local age = now - tonumber(records[i + 1])
+              local field = records[i]
+              if string.sub(field, 1, 6) == 'heard:' and field ~= heardField then
+                local age = heard - tonumber(records[i + 1])
                 if age >= %d then
-                  if settleLeft == 0 then redis.call('HDEL', KEYS[4], records[i]) end
+                  if settleLeft == 0 then redis.call('HDEL', KEYS[4], field) end
                 elseif age < silentAfter then talking = talking + 1
                 else silent = silent + 1 end
+              elseif pruneSeen and string.sub(field, 1, 5) == 'seen:' and parts(records[i + 1]) < heard - %d then
+                redis.call('HDEL', KEYS[4], field)
               end
             end
             local away = math.min(silent, math.max(0, tonumber(ARGV[3]) - talking))
@@ -120,10 +125,10 @@ public final class LeaseLedger implements Ledger {
               local at = string.find(kept, ':', 1, true)
               keptAway, keptUntil = tonumber(string.sub(kept, 1, at - 1)), tonumber(string.sub(kept, at + 1))
             end
-            if keptAway > away and now < keptUntil then
+            if keptAway > away and heard < keptUntil then
               away = keptAway
             else
-              redis.call('HSET', KEYS[4], 'away', away .. ':' .. (now + 3 * silentAfter))
+              redis.call('HSET', KEYS[4], 'away', away .. ':' .. (heard + 3 * silentAfter))
             end
             local epoch = redis.call('HGET', KEYS[4], 'id')
             if not epoch then
@@ -167,7 +172,7 @@ public final class LeaseLedger implements Ledger {
               if w < 0 then w = 0 end
               return w
             end
-            """.formatted(STEP_MILLIS, 64, 600_000, HEARD_LIFE_MILLIS);
+            """.formatted(STEP_MILLIS, STEP_MILLIS, 64, HEARD_LIFE_MILLIS, 600_000);
 
     /**
      * ARGV 12..: want, consumer minute share, consumer hour share, cover ms, the caller's epoch, and
@@ -232,7 +237,7 @@ public final class LeaseLedger implements Ledger {
               end
             end
             redis.call('SADD', KEYS[5], ARGV[13])
-            redis.call('HSET', KEYS[4], heardField, now - tonumber(ARGV[9]))
+            redis.call('HSET', KEYS[4], heardField, heard - tonumber(ARGV[9]))
             return {1, epoch}""";
 
     /** ARGV 12..: the epoch, then members to give back (never sent). Only within the epoch that leased them. */

@@ -45,9 +45,17 @@ public final class Leases {
     private final Counters counters = new Counters();
     private String epoch = "";
     private long lastContact;
+    /**
+     * The last contact Redis keeps as this replica's ({@code heard:<replica>}): a script sent with
+     * nothing unreported, or an import recorded, tells Redis of the contact before it. The others
+     * forget a replica a day after that, so the local-only allowance's longest silence counts from it.
+     */
+    private long recordedContact;
     /** Whether Redis ever answered this process: until it has, the others know nothing of it to hold back. */
     private boolean heard;
     private boolean unleasedToReport;
+    /** Sends made without a lease, ever: an import clears {@link #unleasedToReport} only if none came after its snapshot. */
+    private long unleasedSends;
 
     /**
      * @param reachable whether Redis is worth asking now (the tier's mode); when false, only units
@@ -71,6 +79,7 @@ public final class Leases {
         this.localOnly = new LocalOnlyAllowance(perMinute, perHour, expectedReplicas, settle, inFlightNanos);
         this.sends = new SendLog(perHour);
         this.lastContact = ticker.read();
+        this.recordedContact = lastContact;
     }
 
     /** Units leased, sent, given back and stranded, for metrics and the simulation's report. */
@@ -164,7 +173,10 @@ public final class Leases {
         if (!reachable.getAsBoolean()) {
             return giveBack.replaceWith((LeaseLedger.Status) null);
         }
-        return giveBack.chain(() -> contactOn(ledger.status(shares), ticker.read()))
+        return giveBack.chain(() -> {
+            long statusAt = ticker.read();
+            return contactOn(ledger.status(shares), statusAt);
+        })
                 .chain(read -> {
                     boolean report;
                     synchronized (this) {
@@ -270,7 +282,7 @@ public final class Leases {
             return Grant.refused("the proxy's shared budget is unreachable, and this replica, never having reached it,"
                     + " spends nothing without it", Units.MINUTE);
         }
-        long wait = localOnly.tryAcquire(now, lastContact);
+        long wait = localOnly.tryAcquire(now, lastContact, recordedContact);
         if (wait == Long.MAX_VALUE) {
             return Grant.refused("the proxy's shared budget has been unreachable for too long: this replica spends"
                     + " nothing more until it answers again", Units.MINUTE);
@@ -281,6 +293,7 @@ public final class Leases {
         }
         sent(now, /* withoutLease= */ true);
         unleasedToReport = true;
+        unleasedSends++;
         ledger.unreportedSends(true);
         return Grant.GRANTED;
     }
@@ -289,7 +302,11 @@ public final class Leases {
     private Uni<Void> report(String current) {
         List<LeaseLedger.Sent> toReport;
         long sentAt = ticker.read();
+        long snapshotAfter;
+        long contactBefore;
         synchronized (this) {
+            snapshotAfter = unleasedSends;
+            contactBefore = lastContact;
             boolean newEpoch = !current.equals(epoch);
             if (newEpoch) {
                 // Units leased in the lost epoch are unknown to Redis now: never spend them.
@@ -308,8 +325,12 @@ public final class Leases {
                     synchronized (this) {
                         if (recorded.equals(current)) {
                             epoch = current;
-                            unleasedToReport = false;
-                            ledger.unreportedSends(false);
+                            recordedContact = Math.max(recordedContact, contactBefore);
+                            // A send without a lease made after the snapshot is still unknown to Redis.
+                            if (unleasedSends == snapshotAfter) {
+                                unleasedToReport = false;
+                                ledger.unreportedSends(false);
+                            }
                         }
                     }
                 })
@@ -339,7 +360,7 @@ public final class Leases {
         for (Map.Entry<String, List<String>> entry : expired.entrySet()) {
             int count = entry.getValue().size();
             all = all.chain(() -> (reachable.getAsBoolean()
-                    ? contactOn(ledger.giveBack(from, entry.getKey(), entry.getValue()), ticker.read())
+                    ? giveBackOne(from, entry.getKey(), entry.getValue())
                             .invoke(() -> counters.givenBack.addAndGet(count))
                     : Uni.createFrom().<Void>failure(new RedisUnavailableException("local-only", null)))
                     .onFailure().recoverWithItem(() -> {
@@ -382,12 +403,26 @@ public final class Leases {
      * local-only allowance never opens before they hold its share back.
      */
     private <T> Uni<T> contactOn(Uni<T> command, long sentAt) {
+        boolean recordable;
+        long contactBefore;
+        synchronized (this) {
+            recordable = !unleasedToReport;
+            contactBefore = lastContact;
+        }
         return command.invoke(() -> {
             synchronized (this) {
                 lastContact = Math.max(lastContact, sentAt);
+                if (recordable) {
+                    recordedContact = Math.max(recordedContact, contactBefore);
+                }
                 heard = true;
             }
         });
+    }
+
+    private Uni<Void> giveBackOne(String from, String consumer, List<String> members) {
+        long sentAt = ticker.read();
+        return contactOn(ledger.giveBack(from, consumer, members), sentAt);
     }
 
     private static long millis(long millis) {

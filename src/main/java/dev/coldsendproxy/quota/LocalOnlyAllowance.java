@@ -46,14 +46,16 @@ final class LocalOnlyAllowance {
      * Spends one unit at {@code now} if the allowance has opened and has room.
      *
      * @param lastContact when this replica last sent Redis a command that was answered
+     * @param recordedContact the last contact Redis keeps as this replica's (not moved by answers
+     *        while it has sends Redis does not know), from which {@link #LONGEST_SILENCE} counts
      * @return 0 when spent, else nanoseconds until a unit could be spent ({@link Long#MAX_VALUE}
      *         past {@link #LONGEST_SILENCE}: not before Redis answers again)
      */
-    long tryAcquire(long now, long lastContact) {
-        long silence = now - lastContact;
-        if (silence >= LONGEST_SILENCE) {
+    long tryAcquire(long now, long lastContact, long recordedContact) {
+        if (now - recordedContact >= LONGEST_SILENCE) {
             return Long.MAX_VALUE;
         }
+        long silence = now - lastContact;
         long wait = Math.max(Units.MINUTE + settle - silence, Units.HOUR + settle - silence);
         wait = Math.max(wait, Math.max(minute.waitNanos(now), hour.waitNanos(now)));
         if (wait > 0) {

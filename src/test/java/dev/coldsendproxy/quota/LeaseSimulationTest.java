@@ -266,6 +266,27 @@ class LeaseSimulationTest {
                 .isEqualTo(PER_MINUTE - 3);
     }
 
+    @org.junit.jupiter.api.Test
+    void aStepBackOfRedisClockDoesNotHoldACutOffReplicasShareBackLate() {
+        random = new Random(41);
+        replicas.addAll(settled(REPLICAS));
+        Replica cut = replicas.get(2);
+        cut.cutOff = true;
+        redisClockStep -= Duration.ofMinutes(10).toNanos(); // NTP steps Redis's host 10 minutes back
+        advance(Duration.ofMinutes(5).toNanos());
+        int others = 0;
+        for (int minute = 0; minute < 5; minute++) { // a unit counts its lease's life past its minute too
+            others += spend(replicas.get(0), PER_MINUTE);
+            advance(Units.MINUTE + LEASE_TTL);
+        }
+        advance(Units.HOUR + SETTLE - Duration.ofMinutes(10).toNanos() - 5 * LEASE_TTL + SECOND);
+        int alone = spend(cut, PER_MINUTE);
+
+        assertThat(others).as("the hour less the cut-off one's share, 40 / 3, held back from its 10th second of silence")
+                .isEqualTo(PER_HOUR - 13);
+        assertThat(alone).isEqualTo(3);
+    }
+
     /** Up to {@code tries} attempts from {@code replica} at once; the granted ones are sends, checked. */
     private int spend(Replica replica, int tries) {
         LeaseLedger.ShareLimits whole = new LeaseLedger.ShareLimits("billing", PER_MINUTE, PER_HOUR);

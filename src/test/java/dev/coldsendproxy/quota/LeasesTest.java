@@ -430,6 +430,51 @@ class LeasesTest {
         assertThat(late.join().granted()).as("granted by the lost epoch, in no snapshot of the re-report").isFalse();
     }
 
+    @Test
+    void countsItsLongestSilenceFromTheContactRedisKeepsNotFromAProbeAnsweredWhileItsSendsWereUnreported() {
+        DelayedLedger delayed = new DelayedLedger(ledger);
+        Leases replica = replicaOf(delayed);
+        long heardAt = now.get();
+        replica.refresh(List.of()).await().indefinitely();
+        reachable.set(false);
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        assertThat(replica.acquire(WHOLE).await().indefinitely().granted()).as("a send without a lease").isTrue();
+
+        advance(Duration.ofHours(2).toNanos()); // one probe gets through, its re-report does not
+        reachable.set(true);
+        delayed.failImports = true;
+        replica.refresh(List.of()).await().indefinitely();
+        reachable.set(false);
+        now.set(heardAt + LocalOnlyAllowance.LONGEST_SILENCE + SECOND);
+        Grant past = replica.acquire(WHOLE).await().indefinitely();
+
+        assertThat(ledger.unreported).as("Redis kept the contact before the sends without a lease").isTrue();
+        assertThat(past.granted()).as("22 h after the contact Redis keeps, though 19 h after the probe").isFalse();
+    }
+
+    @Test
+    void aReReportAnsweredAfterASendWithoutALeaseLeavesThatSendToReport() {
+        DelayedLedger delayed = new DelayedLedger(ledger);
+        Leases replica = replicaOf(delayed);
+        replica.refresh(List.of()).await().indefinitely();
+        reachable.set(false);
+        advance(Duration.ofHours(1).toNanos() + SETTLE);
+        replica.acquire(WHOLE).await().indefinitely();
+
+        reachable.set(true);
+        delayed.holdImport = true;
+        java.util.concurrent.CompletableFuture<Grant> reporting = replica.acquire(WHOLE).subscribeAsCompletionStage();
+        reachable.set(false); // the re-report's answer is on its way when the path drops again
+        assertThat(replica.acquire(WHOLE).await().indefinitely().granted()).as("a second send without a lease").isTrue();
+        reachable.set(true);
+        delayed.releaseImport();
+        reporting.join();
+
+        assertThat(ledger.imported).as("the re-report carried the first send only").hasSize(1);
+        assertThat(replica.hasUnreportedSends()).isTrue();
+        assertThat(ledger.unreported).as("the others keep holding its share back").isTrue();
+    }
+
     /** A second replica, "replica-b", that reaches Redis through {@code delayed}. */
     private Leases replicaOf(DelayedLedger delayed) {
         return new Leases(delayed, now::get, reachable::get, "replica-b", PER_MINUTE, PER_HOUR, REPLICAS, LEASE_TTL, 4,
@@ -453,6 +498,8 @@ class LeasesTest {
         private final java.util.concurrent.CompletableFuture<Void> importReleased = new java.util.concurrent.CompletableFuture<>();
         boolean holdNext;
         boolean holdImport;
+        /** Imports do not reach Redis (the path drops again right after a probe was answered). */
+        boolean failImports;
 
         DelayedLedger(Ledger ledger) {
             this.ledger = ledger;
@@ -479,6 +526,9 @@ class LeasesTest {
 
         @Override
         public Uni<String> importSends(String epoch, String replica, List<LeaseLedger.Sent> sends) {
+            if (failImports) {
+                return Uni.createFrom().failure(new dev.coldsendproxy.cluster.RedisUnavailableException("down again", null));
+            }
             if (!holdImport) {
                 return ledger.importSends(epoch, replica, sends);
             }

@@ -27,11 +27,11 @@ class LocalOnlyAllowanceTest {
     void staysClosedUntilAFullHourAndTheSettleTimeOfSilence() {
         LocalOnlyAllowance allowance = new LocalOnlyAllowance(100, 1000, 1, SETTLE, NO_TIME_IN_FLIGHT);
 
-        long rightAway = allowance.tryAcquire(now.get(), lastContact);
+        long rightAway = allowance.tryAcquire(now.get(), lastContact, lastContact);
         now.addAndGet(TimeUnit.MINUTES.toNanos(40));
-        long after40Minutes = allowance.tryAcquire(now.get(), lastContact);
+        long after40Minutes = allowance.tryAcquire(now.get(), lastContact, lastContact);
         now.set(lastContact + Units.HOUR + SETTLE - 1);
-        long oneNanosecondEarly = allowance.tryAcquire(now.get(), lastContact);
+        long oneNanosecondEarly = allowance.tryAcquire(now.get(), lastContact, lastContact);
 
         assertThat(rightAway).isEqualTo(Units.HOUR + SETTLE);
         assertThat(after40Minutes).as("a minute of silence is not enough: the hour decides")
@@ -44,8 +44,8 @@ class LocalOnlyAllowanceTest {
         LocalOnlyAllowance allowance = new LocalOnlyAllowance(1, 1000, 1, SETTLE, NO_TIME_IN_FLIGHT);
         now.set(lastContact + Units.HOUR + SETTLE);
 
-        long first = allowance.tryAcquire(now.get(), lastContact);
-        long second = allowance.tryAcquire(now.get(), lastContact);
+        long first = allowance.tryAcquire(now.get(), lastContact, lastContact);
+        long second = allowance.tryAcquire(now.get(), lastContact, lastContact);
 
         assertThat(first).isZero();
         assertThat(second).as("the one unit of the minute was spent by the first").isEqualTo(Units.MINUTE);
@@ -59,12 +59,12 @@ class LocalOnlyAllowanceTest {
         long opened = now.get();
 
         for (int i = 0; i < 3; i++) {
-            assertThat(allowance.tryAcquire(now.get(), lastContact)).as("unit %d", i).isZero();
+            assertThat(allowance.tryAcquire(now.get(), lastContact, lastContact)).as("unit %d", i).isZero();
             now.addAndGet(SECOND);
         }
-        long fourth = allowance.tryAcquire(now.get(), lastContact);
+        long fourth = allowance.tryAcquire(now.get(), lastContact, lastContact);
         now.set(opened + Units.MINUTE);
-        long aMinuteAfterTheFirst = allowance.tryAcquire(now.get(), lastContact);
+        long aMinuteAfterTheFirst = allowance.tryAcquire(now.get(), lastContact, lastContact);
 
         assertThat(fourth).as("asked 3 s after the first").isEqualTo(Units.MINUTE - 3 * SECOND);
         assertThat(aMinuteAfterTheFirst).isZero();
@@ -78,13 +78,13 @@ class LocalOnlyAllowanceTest {
         long opened = now.get();
 
         for (int i = 0; i < 5; i++) {
-            assertThat(allowance.tryAcquire(now.get(), lastContact)).as("unit %d", i).isZero();
+            assertThat(allowance.tryAcquire(now.get(), lastContact, lastContact)).as("unit %d", i).isZero();
             now.addAndGet(Units.MINUTE);
         }
-        long sixth = allowance.tryAcquire(now.get(), lastContact);
+        long sixth = allowance.tryAcquire(now.get(), lastContact, lastContact);
 
         assertThat(sixth).isEqualTo(opened + Units.HOUR - now.get());
-        assertThat(allowance.tryAcquire(opened + Units.HOUR, lastContact)).isZero();
+        assertThat(allowance.tryAcquire(opened + Units.HOUR, lastContact, lastContact)).isZero();
     }
 
     @Test
@@ -92,8 +92,8 @@ class LocalOnlyAllowanceTest {
         LocalOnlyAllowance allowance = new LocalOnlyAllowance(2, 2, 3, SETTLE, NO_TIME_IN_FLIGHT);
         now.set(lastContact + Units.HOUR + SETTLE);
 
-        long first = allowance.tryAcquire(now.get(), lastContact);
-        long second = allowance.tryAcquire(now.get() + Units.MINUTE, lastContact);
+        long first = allowance.tryAcquire(now.get(), lastContact, lastContact);
+        long second = allowance.tryAcquire(now.get() + Units.MINUTE, lastContact, lastContact);
 
         assertThat(first).isZero();
         assertThat(second).as("one unit per hour").isEqualTo(Units.HOUR - Units.MINUTE);
