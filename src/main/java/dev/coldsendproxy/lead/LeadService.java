@@ -1,6 +1,7 @@
 package dev.coldsendproxy.lead;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.coldsendproxy.cache.CacheConfig;
@@ -32,6 +33,8 @@ import jakarta.inject.Singleton;
 public class LeadService {
 
     /** RFC 9111 §5.2.1.7: {@code only-if-cached} with no usable copy is a 504, and Coldsend is not asked. */
+    private static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long ONE_HOUR = TimeUnit.HOURS.toNanos(1);
     private static final ProblemException NOT_CACHED = new ProblemException(504, "Gateway timeout: you asked for a"
             + " cached answer only (Cache-Control: only-if-cached), and the proxy holds no copy of this lead within the"
             + " age you accept. Ask without only-if-cached to have it fetched.");
@@ -104,7 +107,7 @@ public class LeadService {
                 }
                 if (refreshAhead) {
                     cache.load(key, stored, () -> loadFromUpstream(key, consumer, trace, new AtomicReference<>(),
-                            /* cold= */ false));
+                            /* cold= */ false, /* demand= */ 0));
                     return Uni.createFrom().item(reply(stored, CacheOutcome.STALE));
                 }
             }
@@ -115,8 +118,9 @@ public class LeadService {
         CachedLead seen = asked.noCache() ? cache.peek(key) : stored;
         // Cold: no copy this caller could be answered with, even were Coldsend to fail.
         boolean cold = seen == null || !tolerated(seen, asked, consumer);
+        long demand = seen == null ? 0 : demand(seen);
         AtomicReference<TieredLoader.Source> source = new AtomicReference<>();
-        LeadCache.Load load = cache.load(key, seen, () -> loadFromUpstream(key, consumer, trace, source, cold));
+        LeadCache.Load load = cache.load(key, seen, () -> loadFromUpstream(key, consumer, trace, source, cold, demand));
         return Uni.createFrom().completionStage(load.result())
                 .map(lead -> reply(lead, outcome(load.leader(), source.get())))
                 .onFailure().recoverWithUni(failure -> seen != null && tolerated(seen, asked, consumer)
@@ -135,11 +139,24 @@ public class LeadService {
         return asked.acceptsStale(now - stored.fetchedAtNanos(), -cache.freshFor(stored, now), otherwise);
     }
 
-    /** {@code cold}: no copy the caller would take stands in, so its attempts are cold demand. */
+    /**
+     * How much a lead is asked for, from its last copy: asks it answered an hour since it was
+     * fetched. When units are contested, a cold ask for a much-asked lead is served first
+     * ({@link QuotaGates#admit}): the copy it fetches answers more asks for the same unit.
+     */
+    private long demand(CachedLead copy) {
+        long age = Math.max(ONE_SECOND, cache.now() - copy.fetchedAtNanos());
+        return (long) (copy.asks() * (double) ONE_HOUR / age);
+    }
+
+    /**
+     * {@code cold}: no copy the caller would take stands in, so its attempts are cold demand;
+     * {@code demand}: asks an hour for the lead, which orders waits for a unit.
+     */
     private CompletionStage<Fetched> loadFromUpstream(LeadKey key, Consumer consumer, RequestTrace trace,
-            AtomicReference<TieredLoader.Source> source, boolean cold) {
+            AtomicReference<TieredLoader.Source> source, boolean cold, long demand) {
         return tiers.load(key, /* skipShared= */ trace.revalidate(), () -> gates
-                .admit(consumer, cold, cold ? waits.allowedWait(trace.preferredWaitNanos()) : 0)
+                .admit(consumer, cold, cold ? waits.allowedWait(trace.preferredWaitNanos()) : 0, demand)
                 .chain(gate -> upstream.fetchLead(key.campaignId(), key.leadId(), trace.requestId(),
                         trace.watch(gate, telemetry)))
                 .map(answer -> new Fetched(answer.status(), answer.body())))

@@ -90,9 +90,11 @@ public class BudgetWaits {
     /**
      * Waits for a unit for {@code consumer}, whose first ask was refused with {@code refusal},
      * asking again with {@code attempt}; null when waiting cannot help, so the refusal stands at once.
+     * Among waiters of one priority, the lead in most {@code demand} (asks an hour) is served first.
      */
-    Uni<Void> await(Consumer consumer, AttemptRefusedException refusal, long maxWaitNanos, Supplier<Uni<Void>> attempt) {
-        Uni<Void> wait = queue.offer(consumer, refusal, maxWaitNanos, attempt, this::ended);
+    Uni<Void> await(Consumer consumer, AttemptRefusedException refusal, long maxWaitNanos, long demand,
+            Supplier<Uni<Void>> attempt) {
+        Uni<Void> wait = queue.offer(consumer, refusal, maxWaitNanos, demand, attempt, this::ended);
         if (wait == null) {
             registry.counter("proxy.quota.waits", "consumer", consumer.name(), "outcome", "not_queued").increment();
             return null;

@@ -32,10 +32,11 @@ public class QuotaGates {
     /**
      * The gate of one consumer's upstream call, once its first attempt has a unit: a cold ask
      * (no copy the caller accepts) that the budget refuses waits up to {@code maxWaitNanos} for one
-     * ({@link BudgetWaits}), in the queue of the replica, before the call and its deadline start.
-     * Fails with the refusal when no unit frees in time.
+     * ({@link BudgetWaits}), in the queue of the replica, before the call and its deadline start;
+     * the lead asked for most ({@code demand}, asks an hour) gets a freed unit first, since its copy
+     * will answer the most asks. Fails with the refusal when no unit frees in time.
      */
-    public Uni<AttemptGate> admit(Consumer consumer, boolean cold, long maxWaitNanos) {
+    public Uni<AttemptGate> admit(Consumer consumer, boolean cold, long maxWaitNanos, long demand) {
         AttemptGate gate = forConsumer(consumer, cold);
         if (!cold || maxWaitNanos <= 0) {
             return Uni.createFrom().item(gate);
@@ -46,7 +47,7 @@ public class QuotaGates {
         AtomicReference<QuotaGovernor.PaidMark> paid = new AtomicReference<>();
         return gate.beforeAttempt().invoke(() -> paid.set(paidMark(gate)))
                 .onFailure(AttemptRefusedException.class).recoverWithUni(failure -> {
-                    Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos,
+                    Uni<Void> wait = waits.await(consumer, (AttemptRefusedException) failure, maxWaitNanos, demand,
                             () -> again.beforeAttempt().invoke(() -> paid.set(paidMark(again))));
                     return wait != null ? wait : Uni.createFrom().failure(failure);
                 })

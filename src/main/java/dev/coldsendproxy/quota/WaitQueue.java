@@ -18,7 +18,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Cold asks the budget refused, waiting a short while for a unit instead of a 429: each
- * {@link #pump()} offers freed units to them in priority order, then arrival order. A waiter
+ * {@link #pump()} offers freed units to them in priority order, then most-asked lead first (its
+ * copy will answer the most asks for the unit), then arrival order. A waiter
  * gives up with its last refusal at its deadline, or at once when its refusal says no unit frees
  * before it. Bounded: an ask beyond the bound is not queued. Never blocks; nothing here sleeps.
  */
@@ -50,11 +51,12 @@ final class WaitQueue {
     /**
      * Queues {@code consumer}'s ask, refused with {@code refusal}, for at most {@code maxWaitNanos};
      * {@code attempt} asks the budget again and fails with a refusal while none is free.
+     * {@code demand}: how much its lead is asked for (asks an hour), 0 when unknown.
      *
      * @return completes once a unit was granted, fails with the last refusal otherwise; null when
      *         the wait cannot help (no unit frees in time, Coldsend overloaded, or the queue full)
      */
-    Uni<Void> offer(Consumer consumer, AttemptRefusedException refusal, long maxWaitNanos,
+    Uni<Void> offer(Consumer consumer, AttemptRefusedException refusal, long maxWaitNanos, long demand,
             Supplier<Uni<Void>> attempt, Listener listener) {
         if (refusal.upstreamOverloaded() || !mayFreeWithin(refusal, maxWaitNanos)) {
             return null;
@@ -65,7 +67,7 @@ final class WaitQueue {
             if (waiters.size() >= capacity) {
                 return null;
             }
-            waiter = new Waiter(consumer, arrivals++, now, now + maxWaitNanos, attempt, listener, refusal);
+            waiter = new Waiter(consumer, arrivals++, demand, now, now + maxWaitNanos, attempt, listener, refusal);
             waiters.add(waiter);
         }
         return Uni.createFrom().completionStage(waiter.result).onCancellation().invoke(() -> remove(waiter));
@@ -157,10 +159,11 @@ final class WaitQueue {
         return (refusal.retryAfterSeconds() - 1) * SECOND < nanos;
     }
 
-    /** One queued ask, ordered by its consumer's priority, then by arrival. */
+    /** One queued ask, ordered by its consumer's priority, then by its lead's demand (most first), then by arrival. */
     private static final class Waiter implements Comparable<Waiter> {
         final Consumer consumer;
         final long arrival;
+        final long demand;
         final long since;
         final long deadline;
         final Supplier<Uni<Void>> attempt;
@@ -168,10 +171,11 @@ final class WaitQueue {
         final CompletableFuture<Void> result = new CompletableFuture<>();
         volatile AttemptRefusedException lastRefusal;
 
-        Waiter(Consumer consumer, long arrival, long since, long deadline, Supplier<Uni<Void>> attempt, Listener listener,
-                AttemptRefusedException refusal) {
+        Waiter(Consumer consumer, long arrival, long demand, long since, long deadline, Supplier<Uni<Void>> attempt,
+                Listener listener, AttemptRefusedException refusal) {
             this.consumer = consumer;
             this.arrival = arrival;
+            this.demand = demand;
             this.since = since;
             this.deadline = deadline;
             this.attempt = attempt;
@@ -182,7 +186,11 @@ final class WaitQueue {
         @Override
         public int compareTo(Waiter other) {
             int byPriority = consumer.priority().compareTo(other.consumer.priority());
-            return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
+            if (byPriority != 0) {
+                return byPriority;
+            }
+            int byDemand = Long.compare(other.demand, demand);
+            return byDemand != 0 ? byDemand : Long.compare(arrival, other.arrival);
         }
     }
 }

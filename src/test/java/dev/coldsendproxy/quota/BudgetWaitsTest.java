@@ -83,7 +83,7 @@ class BudgetWaitsTest {
         CountDownLatch queued = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         context.runOnContext(v -> {
-            gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).subscribe().with(gate -> {
+            gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2), /* demand= */ 0).subscribe().with(gate -> {
                 admitted.set(gate);
                 done.countDown();
             }, failure -> done.countDown());

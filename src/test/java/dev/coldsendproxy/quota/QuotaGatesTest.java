@@ -207,7 +207,7 @@ class QuotaGatesTest {
 
     /** A cold ask of crm-sync granted its unit, with a 2 s wait in the queue allowed; its first attempt not started yet. */
     private static AttemptGate coldGrant(QuotaGates gates) {
-        return gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2)).await().indefinitely();
+        return gates.admit(CRM, /* cold= */ true, TimeUnit.SECONDS.toNanos(2), /* demand= */ 0).await().indefinitely();
     }
 
     /** Coldsend's {@code X-RateLimit-Reset} 30 s from now (Unix seconds). */

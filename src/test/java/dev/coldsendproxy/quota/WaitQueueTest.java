@@ -18,7 +18,7 @@ import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 
 /**
  * The queue of cold asks waiting for a budget unit, on a manual clock with the real governor:
- * priority then arrival order, the bound, the deadline, and a 429 at once when no unit frees in time.
+ * priority, then the lead's demand, then arrival order, the bound, the deadline, and a 429 at once when no unit frees in time.
  */
 class WaitQueueTest {
 
@@ -57,6 +57,25 @@ class WaitQueueTest {
     }
 
     @Test
+    void servesTheMostAskedLeadFirstAmongWaitersOfOnePriority() {
+        spendTheMinuteOneUnitASecond();
+        WaitQueue queue = new WaitQueue(now::get, 10);
+        List<String> served = new ArrayList<>();
+        waitFor(queue, normal, 4 * SECOND, 2, "asked twice an hour", served);
+        waitFor(queue, normal, 4 * SECOND, 0, "never asked before", served);
+        waitFor(queue, normal, 4 * SECOND, 600, "asked every 6 s", served);
+        waitFor(queue, critical, 4 * SECOND, 0, "critical's, never asked", served);
+
+        for (int second = 0; second < 3; second++) {
+            now.addAndGet(SECOND);
+            queue.pump().await().indefinitely();
+        }
+
+        assertThat(served).as("one unit frees each second").containsExactly("critical's, never asked", "asked every 6 s",
+                "asked twice an hour");
+    }
+
+    @Test
     void givesUpAtTheDeadlineWithTheLastRefusal() {
         spendTheMinuteOneUnitASecond();
         now.addAndGet(SECOND); // one unit frees each second from now
@@ -80,10 +99,10 @@ class WaitQueueTest {
         AttemptRefusedException inASecond = new AttemptRefusedException("spent", 1, false);
         AttemptRefusedException overloaded = new AttemptRefusedException("overloaded", 1, true);
 
-        Uni<Void> tooLong = queue.offer(normal, inAMinute, 2 * SECOND, () -> attempt(normal), this::ended);
-        Uni<Void> coldsendOverloaded = queue.offer(normal, overloaded, 2 * SECOND, () -> attempt(normal), this::ended);
-        Uni<Void> first = queue.offer(normal, inASecond, 2 * SECOND, () -> attempt(normal), this::ended);
-        Uni<Void> beyondTheBound = queue.offer(normal, inASecond, 2 * SECOND, () -> attempt(normal), this::ended);
+        Uni<Void> tooLong = queue.offer(normal, inAMinute, 2 * SECOND, 0, () -> attempt(normal), this::ended);
+        Uni<Void> coldsendOverloaded = queue.offer(normal, overloaded, 2 * SECOND, 0, () -> attempt(normal), this::ended);
+        Uni<Void> first = queue.offer(normal, inASecond, 2 * SECOND, 0, () -> attempt(normal), this::ended);
+        Uni<Void> beyondTheBound = queue.offer(normal, inASecond, 2 * SECOND, 0, () -> attempt(normal), this::ended);
 
         assertThat(tooLong).isNull();
         assertThat(coldsendOverloaded).isNull();
@@ -98,7 +117,7 @@ class WaitQueueTest {
         }
         WaitQueue queue = new WaitQueue(now::get, 10);
         UniAssertSubscriber<Void> wait = queue.offer(normal, new AttemptRefusedException("spent", 1, false), 2 * SECOND,
-                () -> attempt(normal), this::ended).subscribe().withSubscriber(UniAssertSubscriber.create());
+                0, () -> attempt(normal), this::ended).subscribe().withSubscriber(UniAssertSubscriber.create());
 
         queue.pump().await().indefinitely();
 
@@ -112,7 +131,7 @@ class WaitQueueTest {
         WaitQueue queue = new WaitQueue(now::get, 10);
         AtomicInteger asked = new AtomicInteger();
         UniAssertSubscriber<Void> wait = queue.offer(normal, new AttemptRefusedException("spent", 1, false), 2 * SECOND,
-                () -> {
+                0, () -> {
                     asked.incrementAndGet();
                     return attempt(normal);
                 }, this::ended).subscribe().withSubscriber(UniAssertSubscriber.create());
@@ -135,9 +154,14 @@ class WaitQueueTest {
     }
 
     private UniAssertSubscriber<Void> waitFor(WaitQueue queue, Consumer consumer, long maxWait, List<String> served) {
-        Uni<Void> wait = queue.offer(consumer, new AttemptRefusedException("spent", 1, false), maxWait,
+        return waitFor(queue, consumer, maxWait, 0, consumer.name(), served);
+    }
+
+    private UniAssertSubscriber<Void> waitFor(WaitQueue queue, Consumer consumer, long maxWait, long demand, String lead,
+            List<String> served) {
+        Uni<Void> wait = queue.offer(consumer, new AttemptRefusedException("spent", 1, false), maxWait, demand,
                 () -> attempt(consumer), this::ended);
-        return wait.invoke(() -> served.add(consumer.name())).subscribe().withSubscriber(UniAssertSubscriber.create());
+        return wait.invoke(() -> served.add(lead)).subscribe().withSubscriber(UniAssertSubscriber.create());
     }
 
     private Uni<Void> attempt(Consumer consumer) {
