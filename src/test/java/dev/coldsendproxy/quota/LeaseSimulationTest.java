@@ -202,11 +202,7 @@ class LeaseSimulationTest {
 
     @org.junit.jupiter.api.Test
     void aReplicaCutOffAloneSpendsItsShareOnItsOwnWhileTheOthersLeaveItRoom() {
-        random = new Random(23);
-        replicas.addAll(settled(REPLICAS));
-        Replica cut = replicas.get(2);
-        cut.cutOff = true;
-        advance(Units.HOUR + SETTLE + SECOND);
+        Replica cut = cutOffPastItsHour(23);
 
         int alone = spend(cut, PER_MINUTE);
         int others = spend(replicas.get(0), PER_MINUTE) + spend(replicas.get(1), PER_MINUTE);
@@ -249,11 +245,7 @@ class LeaseSimulationTest {
 
     @org.junit.jupiter.api.Test
     void aReplicaWhoseDeathOverlapsItsSuccessorsStartStillLeavesTheCutOffOneItsShare() {
-        random = new Random(37);
-        replicas.addAll(settled(REPLICAS));
-        Replica cut = replicas.get(2);
-        cut.cutOff = true;
-        advance(Units.HOUR + SETTLE + SECOND);
+        Replica cut = cutOffPastItsHour(37);
         int alone = spend(cut, PER_MINUTE);
 
         replicas.set(1, newReplica()); // the second dies and a successor talks at once: three look alive
@@ -285,6 +277,16 @@ class LeaseSimulationTest {
         assertThat(others).as("the hour less the cut-off one's share, 40 / 3, held back from its 10th second of silence")
                 .isEqualTo(PER_HOUR - 13);
         assertThat(alone).isEqualTo(3);
+    }
+
+    /** Three settled replicas, the third cut off alone from Redis until its local-only allowance has opened. */
+    private Replica cutOffPastItsHour(long seed) {
+        random = new Random(seed);
+        replicas.addAll(settled(REPLICAS));
+        Replica cut = replicas.get(2);
+        cut.cutOff = true;
+        advance(Units.HOUR + SETTLE + SECOND);
+        return cut;
     }
 
     /** Up to {@code tries} attempts from {@code replica} at once; the granted ones are sends, checked. */
