@@ -47,9 +47,9 @@ public final class LeaseLedger implements Ledger {
      * script ({@code seen:<replica>}); when Redis's time advanced more than {@link #STEP_MILLIS}
      * beyond the replica's since then, the difference was a step, not time passing, and is added
      * to the offset. A step back is left alone by the windows: it makes them remember longer. The
-     * records of contact ({@code heard:<replica>}) run on {@code heard}, the same clock with steps
-     * back undone too ({@code back}): a step back would make a silent replica look younger, and its
-     * share be held back late.
+     * records of contact ({@code heard:<replica>}) run on {@code heard}, the same clock never let run
+     * back ({@code back}, against the highest value seen, {@code hw}): a step back would make a
+     * silent replica look younger, and its share be held back late.
      */
     private static final String PRELUDE = """
             local now
@@ -80,21 +80,28 @@ public final class LeaseLedger implements Ledger {
               if step > %d then
                 now = now - step
                 redis.call('HINCRBY', KEYS[4], 'offset', step)
-              elseif step < -%d then
-                back = back - step
-                redis.call('HINCRBY', KEYS[4], 'back', -step)
               end
             end
+            -- New here: a step of Redis's clock just before is seen only by a replica that ran a
+            -- script before it. Until such a one has had its turn, this one trims nothing and leases nothing.
+            local settleLeft = tonumber(ARGV[8]) - (mono - born)
+            if settleLeft < 0 then settleLeft = 0 end
+            -- The records of contact run on 'heard', the scripts' clock never let run back: a step
+            -- back of Redis's clock, or the correction of a late script or a suspended host's (which
+            -- looks like a step forward), would make every record look younger. Undone once, against
+            -- the highest 'heard' a settled replica saw ('hw'); per replica it would swing for ever.
             local heard = now + back
+            local hw = tonumber(redis.call('HGET', KEYS[4], 'hw') or '0')
+            if heard < hw - %d then
+              redis.call('HINCRBY', KEYS[4], 'back', hw - heard)
+              heard = hw
+            end
+            if settleLeft == 0 and heard > hw then redis.call('HSET', KEYS[4], 'hw', heard) end
             redis.call('HSET', KEYS[4], seenField, heard .. ':' .. mono .. ':' .. born)
             -- When this replica last heard from Redis, on the scripts' clock; left as it was while it
             -- has sends Redis does not know, so the others keep its share held back until it reports them.
             local heardField = 'heard:' .. ARGV[6]
             if ARGV[10] ~= '1' then redis.call('HSET', KEYS[4], heardField, heard - tonumber(ARGV[9])) end
-            -- New here: a step of Redis's clock just before is seen only by a replica that ran a
-            -- script before it. Until such a one has had its turn, this one trims nothing and leases nothing.
-            local settleLeft = tonumber(ARGV[8]) - (mono - born)
-            if settleLeft < 0 then settleLeft = 0 end
             -- Replicas silent for silentAfter may be cut off and spend their local-only share: the
             -- others hold it back for as many as the expected replicas not talking to Redis now.
             -- A replica that died still looks like talking for silentAfter, beside its successor: a

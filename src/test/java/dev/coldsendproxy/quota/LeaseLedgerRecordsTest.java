@@ -109,6 +109,53 @@ class LeaseLedgerRecordsTest {
         assertThat(onceImported).as("when the script before the import was sent").isEqualTo(t + 10_000);
     }
 
+    /**
+     * A host suspended 10 s (its monotonic clock stopped, Redis's ran on): its next script sees a
+     * step forward and undoes it, once. The records of contact must not then see a step back on
+     * every other replica's script, and the two corrections swing for ever: the windows' clock
+     * would run back 9 s a second and trim nothing, refusing every lease.
+     */
+    @Test
+    void aSuspendedHostsCorrectionHappensOnceAndDoesNotSwingBetweenReplicas() {
+        long t = 86_400_000L * 400;
+        AtomicLong redisNow = new AtomicLong(t);
+        AtomicLong monoA = new AtomicLong(1_000_000L);
+        AtomicLong monoB = new AtomicLong(5_000_000L);
+        LeaseLedger a = ledger("a", monoA::get, redisNow::get);
+        LeaseLedger b = ledger("b", monoB::get, redisNow::get);
+        for (int round = 0; round < 3; round++) { // both settle
+            redisNow.addAndGet(1_000);
+            monoA.addAndGet(1_000);
+            monoB.addAndGet(1_000);
+            a.status(List.of()).await().atMost(Duration.ofSeconds(5));
+            b.status(List.of()).await().atMost(Duration.ofSeconds(5));
+        }
+
+        for (int second = 0; second < 10; second++) { // a's host is suspended: Redis's clock and b run on
+            redisNow.addAndGet(1_000);
+            monoB.addAndGet(1_000);
+            b.status(List.of()).await().atMost(Duration.ofSeconds(5));
+        }
+        for (int round = 0; round < 6; round++) {
+            redisNow.addAndGet(1_000);
+            monoA.addAndGet(1_000);
+            monoB.addAndGet(1_000);
+            a.status(List.of()).await().atMost(Duration.ofSeconds(5));
+            b.status(List.of()).await().atMost(Duration.ofSeconds(5));
+        }
+        long heardB = heard("b");
+
+        assertThat(field("offset")).as("the suspension, undone once").isEqualTo(10_000);
+        assertThat(field("back")).as("and its effect on the records of contact, once, to within a probe")
+                .isBetween(9_000L, 10_000L);
+        assertThat(heardB).as("b's record runs on with Redis's clock, to within a probe").isBetween(t + 16_000, t + 19_000);
+    }
+
+    private long field(String name) {
+        String value = local.redis().hash(String.class).hget(keys.quotaEpoch(), name).await().atMost(Duration.ofSeconds(5));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
     @Test
     void aReplicaThatLeavesTakesItsRecordsWithIt() {
         LeaseLedger replica = ledger("a", 86_400_000L * 400);
