@@ -292,6 +292,9 @@ public final class LeaseLedger implements Ledger {
     /** This replica's clock when it sent the last script Redis answered (its start until then). */
     private final AtomicLong answeredMono;
     private volatile boolean unreported;
+    /** What every lease holds back of the key's minute and hour for each replica away: its local-only share. */
+    private final int awayMinuteShare;
+    private final int awayHourShare;
 
     /**
      * @param replica this replica's name, unique to its process
@@ -309,6 +312,8 @@ public final class LeaseLedger implements Ledger {
         this.monotonicMillis = monotonicMillis;
         this.clockOverride = clockOverride;
         this.answeredMono = new AtomicLong(monotonicMillis.getAsLong());
+        this.awayMinuteShare = LocalOnlyAllowance.shareOf(settings.perMinute(), settings.expectedReplicas());
+        this.awayHourShare = LocalOnlyAllowance.shareOf(settings.perHour(), settings.expectedReplicas());
     }
 
     /**
@@ -391,11 +396,9 @@ public final class LeaseLedger implements Ledger {
     /** As {@link #lease(ShareLimits, int, String)} under the key's limits in force (lower when Coldsend declared so). */
     @Override
     public Uni<LeaseAnswer> lease(ShareLimits share, int want, String epoch, int perMinute, int perHour) {
-        int expected = settings.expectedReplicas();
         List<String> args = args(perMinute, perHour, Integer.toString(want), Integer.toString(share.perMinute()),
                 Integer.toString(share.perHour()), Long.toString(settings.coverMillis()), epoch,
-                Integer.toString(LocalOnlyAllowance.shareOf(settings.perMinute(), expected)),
-                Integer.toString(LocalOnlyAllowance.shareOf(settings.perHour(), expected)));
+                Integer.toString(awayMinuteShare), Integer.toString(awayHourShare));
         return eval(LEASE, List.of(share), args).map(LeaseLedger::leaseAnswer);
     }
 
@@ -447,12 +450,10 @@ public final class LeaseLedger implements Ledger {
             args.add(Integer.toString(share.perMinute()));
             args.add(Integer.toString(share.perHour()));
         }
-        int expected = settings.expectedReplicas();
         return eval(STATUS, shares, args).map(answer -> {
             int away = answer.get(4).toInteger();
             return new Status(answer.get(0).toString(), answer.get(1).toLong(), answer.get(2).toLong(), answer.get(3).toInteger(),
-                    windows(answer, 5), away, away * LocalOnlyAllowance.shareOf(settings.perMinute(), expected),
-                    away * LocalOnlyAllowance.shareOf(settings.perHour(), expected));
+                    windows(answer, 5), away, away * awayMinuteShare, away * awayHourShare);
         });
     }
 
