@@ -7,27 +7,54 @@ import java.util.List;
  * What this replica sent to Coldsend in the last hour, numbered, so it can re-report the sends
  * that Redis does not know: all of them when Redis lost its data, and those sent without a lease
  * (local-only) when Redis returns. A ring of at most {@code capacity} sends; the oldest make room.
- * Not thread-safe; {@link Leases} guards it.
+ * Like {@link SlidingLog}, the ring starts small and doubles as sends come, so a large hourly
+ * quota costs memory only once it is spent. Not thread-safe; {@link Leases} guards it.
  */
 final class SendLog {
 
-    private final long[] times;
-    private final boolean[] withoutLease;
+    private final int capacity;
+    private long[] times;
+    private boolean[] withoutLease;
     private long next;
     private int size;
 
     SendLog(int capacity) {
-        this.times = new long[capacity];
-        this.withoutLease = new boolean[capacity];
+        this.capacity = capacity;
+        int first = Math.min(capacity, SlidingLog.FIRST_SLOTS);
+        this.times = new long[first];
+        this.withoutLease = new boolean[first];
+    }
+
+    /** The ring's slots now: what the log holds in memory, up to its capacity. */
+    int slots() {
+        return times.length;
     }
 
     /** Records a send that reached Coldsend by {@code arrivedBy}; {@code withoutLease} when Redis never granted it. */
     void record(long arrivedBy, boolean withoutLease) {
+        if (size == times.length && times.length < capacity) {
+            grow();
+        }
         int slot = (int) (next % times.length);
         times[slot] = arrivedBy;
         this.withoutLease[slot] = withoutLease;
         next++;
         size = Math.min(size + 1, times.length);
+    }
+
+    /** Doubles the ring (up to the capacity); each send keeps its number, in the slot that number maps to now. */
+    private void grow() {
+        int slots = (int) Math.min(capacity, 2L * times.length);
+        long[] largerTimes = new long[slots];
+        boolean[] largerWithout = new boolean[slots];
+        for (long number = next - size; number < next; number++) {
+            int from = (int) (number % times.length);
+            int to = (int) (number % slots);
+            largerTimes[to] = times[from];
+            largerWithout[to] = withoutLease[from];
+        }
+        times = largerTimes;
+        withoutLease = largerWithout;
     }
 
     /**

@@ -3,27 +3,41 @@ package dev.coldsendproxy.quota;
 /**
  * Exact sliding window: the send times of the last {@code limit} requests in a ring, so "at most
  * {@code limit} in any window" is checked in O(1) by looking at the oldest one still counted.
+ * The ring starts at {@value #FIRST_SLOTS} slots and doubles when it fills, up to {@code limit}:
+ * a key with a large quota no longer holds {@code 8 × limit} bytes per window from the start
+ * (2,000,000 an hour were 16 MB each, ~100 MB in all, old-generation data that made the collector
+ * run marking cycles and their pauses under load; docs/benchmarks.md).
  * Not thread-safe; {@link QuotaGovernor} guards it.
  */
 final class SlidingLog {
 
-    private final long[] times;
+    /** The ring's first size; it doubles when full, never beyond the limit. */
+    static final int FIRST_SLOTS = 16;
+
+    private final int limit;
     private final long windowNanos;
+    private long[] times;
     private int start;
     private int size;
 
     SlidingLog(int limit, long windowNanos) {
-        this.times = new long[limit];
+        this.limit = limit;
+        this.times = new long[Math.max(0, Math.min(limit, FIRST_SLOTS))];
         this.windowNanos = windowNanos;
+    }
+
+    /** The ring's slots now: what the window holds in memory, up to the limit. */
+    int slots() {
+        return times.length;
     }
 
     /** Nanoseconds until one more request fits in the window; 0 when it fits now. */
     long waitNanos(long now) {
-        return waitNanos(now, times.length);
+        return waitNanos(now, limit);
     }
 
     /**
-     * Nanoseconds until one more request fits under {@code limit} (at most the ring's size: a
+     * Nanoseconds until one more request fits under {@code limit} (at most the log's own limit: a
      * lower limit learned from Coldsend); 0 when it fits now.
      */
     long waitNanos(long now, int limit) {
@@ -37,8 +51,11 @@ final class SlidingLog {
     /** Counts a request sent at {@code now}; the caller has checked {@link #waitNanos} first. */
     void record(long now) {
         evict(now);
-        if (size == times.length) {
+        if (size == limit) {
             throw new IllegalStateException("window full");
+        }
+        if (size == times.length) {
+            grow();
         }
         times[(start + size) % times.length] = now;
         size++;
@@ -50,7 +67,7 @@ final class SlidingLog {
      */
     void recordSaturating(long now) {
         evict(now);
-        if (size == times.length) {
+        if (size == limit) {
             start = (start + 1) % times.length;
             size--;
         }
@@ -89,7 +106,7 @@ final class SlidingLog {
 
     /** Requests that may still be sent in the current window. */
     int remaining(long now) {
-        return remaining(now, times.length);
+        return remaining(now, limit);
     }
 
     /** Requests that may still be sent in the current window under {@code limit}. */
@@ -102,6 +119,16 @@ final class SlidingLog {
     long nextFreeAt(long now) {
         evict(now);
         return size == 0 ? now : times[start] + windowNanos;
+    }
+
+    /** Doubles the ring (up to the limit), the oldest counted request moved to slot 0. */
+    private void grow() {
+        long[] larger = new long[(int) Math.min(limit, 2L * Math.max(1, times.length))];
+        for (int i = 0; i < size; i++) {
+            larger[i] = times[(start + i) % times.length];
+        }
+        times = larger;
+        start = 0;
     }
 
     private void evict(long now) {

@@ -97,4 +97,34 @@ class SendLogTest {
                 new LeaseLedger.Sent("s:r1:0", 2),
                 new LeaseLedger.Sent("s:r1:1", 1));
     }
+
+    @Test
+    void aLargeCapacityHoldsOnlyWhatWasSentAndKeepsEveryNumberAsItGrows() {
+        SendLog log = new SendLog(2_000_000);
+        assertThat(log.slots()).as("not 2,000,000 sends up front").isEqualTo(SlidingLog.FIRST_SLOTS);
+        for (int i = 0; i < 40; i++) {
+            log.record(now.get(), i % 3 == 0);
+            now.addAndGet(MS);
+        }
+
+        assertThat(log.slots()).isBetween(40, 64);
+        assertThat(log.since(now.get(), "r1", true)).hasSize(40).first()
+                .isEqualTo(new LeaseLedger.Sent("s:r1:0", 40));
+        assertThat(log.since(now.get(), "r1", false)).extracting(LeaseLedger.Sent::member)
+                .containsExactly("s:r1:0", "s:r1:3", "s:r1:6", "s:r1:9", "s:r1:12", "s:r1:15", "s:r1:18", "s:r1:21",
+                        "s:r1:24", "s:r1:27", "s:r1:30", "s:r1:33", "s:r1:36", "s:r1:39");
+    }
+
+    @Test
+    void growsToItsCapacityThenForgetsTheOldest() {
+        SendLog log = new SendLog(20);
+        for (int i = 0; i < 25; i++) {
+            log.record(now.get(), true);
+            now.addAndGet(MS);
+        }
+
+        assertThat(log.slots()).isEqualTo(20);
+        assertThat(log.since(now.get(), "r1", true)).hasSize(20).first()
+                .isEqualTo(new LeaseLedger.Sent("s:r1:5", 20));
+    }
 }

@@ -3,6 +3,9 @@ package dev.coldsendproxy.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class SlidingLogTest {
 
     private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     /** An arbitrary start, far from 0, so that a sum mistaken for a difference shows. */
     private static final long T0 = 5_000 * SECOND;
@@ -163,5 +167,87 @@ class SlidingLogTest {
 
         assertThat(log.waitNanos(T0)).isEqualTo(MINUTE);
         assertThat(log.remaining(T0)).isZero();
+    }
+
+    @Test
+    void aLargeLimitHoldsOnlyWhatItCountsAndGrowsAsRequestsCome() {
+        SlidingLog log = new SlidingLog(2_000_000, HOUR);
+        assertThat(log.slots()).as("not 2,000,000 longs up front").isEqualTo(SlidingLog.FIRST_SLOTS);
+
+        for (int i = 0; i < 1_000; i++) {
+            log.record(T0 + i * SECOND / 1_000);
+        }
+
+        assertThat(log.slots()).isBetween(1_000, 2_048);
+        assertThat(log.count(T0 + SECOND)).isEqualTo(1_000);
+        assertThat(log.nextFreeAt(T0 + SECOND)).isEqualTo(T0 + HOUR);
+        assertThat(log.remaining(T0 + SECOND)).isEqualTo(2_000_000 - 1_000);
+    }
+
+    @Test
+    void stopsGrowingAtItsLimitAndStillRefusesTheNextRequest() {
+        SlidingLog log = new SlidingLog(20, MINUTE);
+        for (int i = 0; i < 20; i++) {
+            log.record(T0 + i * SECOND);
+        }
+
+        assertThat(log.slots()).isEqualTo(20);
+        assertThat(log.waitNanos(T0 + 20 * SECOND)).isEqualTo(MINUTE - 20 * SECOND);
+        assertThatThrownBy(() -> log.record(T0 + 20 * SECOND)).isInstanceOf(IllegalStateException.class);
+        log.recordSaturating(T0 + 21 * SECOND);
+        assertThat(log.slots()).isEqualTo(20);
+        assertThat(log.nextFreeAt(T0 + 21 * SECOND)).as("the oldest forgotten").isEqualTo(T0 + SECOND + MINUTE);
+    }
+
+    /**
+     * The growing ring against a plain list of times, over random sends, asks, moves and reads
+     * with the window sliding: growth after the ring has wrapped keeps the order of what it counts.
+     */
+    @Test
+    void growingAfterTheRingWrappedKeepsEveryCountedTimeInOrder() {
+        Random random = new Random(7);
+        for (int limit : new int[] { 1, 17, 40, 100 }) {
+            SlidingLog log = new SlidingLog(limit, MINUTE);
+            List<Long> model = new ArrayList<>();
+            long now = T0;
+            for (int step = 0; step < 5_000; step++) {
+                now += random.nextInt(4) * SECOND / 2;
+                long current = now;
+                model.removeIf(time -> current - time >= MINUTE);
+                int lower = 1 + random.nextInt(limit);
+                long expectedWait = model.size() < lower ? 0 : model.get(model.size() - lower) + MINUTE - now;
+                assertThat(log.waitNanos(now, lower)).as("limit %d, step %d", limit, step).isEqualTo(expectedWait);
+                switch (random.nextInt(4)) {
+                    case 0, 1 -> {
+                        if (model.size() < limit) {
+                            log.record(now);
+                            model.add(now);
+                        }
+                    }
+                    case 2 -> {
+                        log.recordSaturating(now);
+                        if (model.size() == limit) {
+                            model.remove(0);
+                        }
+                        model.add(now);
+                    }
+                    default -> {
+                        long mark = now - random.nextInt(60) * SECOND;
+                        if (log.countsOneAtOrBefore(mark, now)) {
+                            int newest = model.size() - 1;
+                            while (model.get(newest) > mark) {
+                                newest--;
+                            }
+                            model.remove(newest);
+                            model.add(now);
+                            log.moveToNow(mark, now);
+                        }
+                    }
+                }
+                assertThat(log.count(now)).isEqualTo(model.size());
+                assertThat(log.nextFreeAt(now)).isEqualTo(model.isEmpty() ? now : model.get(0) + MINUTE);
+            }
+            assertThat(log.slots()).isLessThanOrEqualTo(limit);
+        }
     }
 }
