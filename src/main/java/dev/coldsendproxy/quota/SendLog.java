@@ -20,7 +20,7 @@ final class SendLog {
 
     SendLog(int capacity) {
         this.capacity = capacity;
-        int first = Math.min(capacity, SlidingLog.FIRST_SLOTS);
+        int first = SlidingLog.firstSlots(capacity);
         this.times = new long[first];
         this.withoutLease = new boolean[first];
     }
@@ -44,7 +44,7 @@ final class SendLog {
 
     /** Doubles the ring (up to the capacity); each send keeps its number, in the slot that number maps to now. */
     private void grow() {
-        int slots = (int) Math.min(capacity, 2L * times.length);
+        int slots = SlidingLog.grownSlots(times.length, capacity);
         long[] largerTimes = new long[slots];
         boolean[] largerWithout = new boolean[slots];
         for (long number = next - size; number < next; number++) {

@@ -22,13 +22,23 @@ final class SlidingLog {
 
     SlidingLog(int limit, long windowNanos) {
         this.limit = limit;
-        this.times = new long[Math.max(0, Math.min(limit, FIRST_SLOTS))];
+        this.times = new long[firstSlots(limit)];
         this.windowNanos = windowNanos;
     }
 
     /** The ring's slots now: what the window holds in memory, up to the limit. */
     int slots() {
         return times.length;
+    }
+
+    /** A ring's first size under {@code limit}: {@value #FIRST_SLOTS} slots, or the limit when it is lower. */
+    static int firstSlots(int limit) {
+        return Math.max(0, Math.min(limit, FIRST_SLOTS));
+    }
+
+    /** The size a full ring of {@code slots} grows to under {@code limit}: twice as many, never beyond the limit. */
+    static int grownSlots(int slots, int limit) {
+        return (int) Math.min(limit, 2L * slots);
     }
 
     /** Nanoseconds until one more request fits in the window; 0 when it fits now. */
@@ -123,7 +133,7 @@ final class SlidingLog {
 
     /** Doubles the ring (up to the limit), the oldest counted request moved to slot 0. */
     private void grow() {
-        long[] larger = new long[(int) Math.min(limit, 2L * Math.max(1, times.length))];
+        long[] larger = new long[grownSlots(times.length, limit)];
         for (int i = 0; i < size; i++) {
             larger[i] = times[(start + i) % times.length];
         }
